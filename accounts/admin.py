@@ -1,0 +1,182 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.forms import OrganisationWithAdminForm
+from accounts.models import AuditEvent, EmailDomain, Organisation, User
+
+
+class EmailDomainInline(admin.TabularInline):
+    model = EmailDomain
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "agb_code",
+        "kvk_number",
+        "profile",
+        "contract_start",
+        "contract_end",
+        "is_suspended",
+        "active_users",
+    )
+    list_filter = ("profile", "is_suspended", "contract_end")
+    search_fields = ("name", "agb_code", "kvk_number", "city", "email_domains__domain")
+    inlines = [EmailDomainInline]
+    fieldsets = (
+        (None, {"fields": ("name", "agb_code", "kvk_number")}),
+        (_("Adres"), {"fields": ("street", "postcode", "city")}),
+        (_("Contract en profiel"), {"fields": ("profile", "contract_start", "contract_end", "is_suspended")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_user_count=Count(
+                    "users", filter=Q(users__deleted_at__isnull=True, users__deactivated_at__isnull=True)
+                )
+            )
+        )
+
+    @admin.display(description=_("actieve gebruikers"), ordering="active_user_count")
+    def active_users(self, obj):
+        return obj.active_user_count
+
+    def get_urls(self):
+        return [
+            path("nieuw/", self.admin_site.admin_view(self.create_with_admin_view), name="accounts_organisation_add"),
+        ] + super().get_urls()
+
+    def create_with_admin_view(self, request):
+        """Adding an organisation always creates its first organisation admin too (one service call)."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = OrganisationWithAdminForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                organisation, org_admin = services.organisation_create_with_admin(
+                    **form.service_arguments(), created_by=request.user, request=request
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Organisatie %(org)s aangemaakt; beheerder %(login)s heeft een welkomstmail ontvangen."
+                    )
+                    % {"org": organisation.name, "login": org_admin.username},
+                )
+                return redirect(reverse("admin:accounts_organisation_change", args=[organisation.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Organisatie met eerste organisatiebeheerder toevoegen"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/organisation/create_with_admin.html", context)
+
+
+class UserStateFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("actief", _("actief")),
+            ("inactief", _("inactief (6 maanden niet ingelogd)")),
+            ("verwijderd", _("verwijderd")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "actief":
+            return queryset.filter(deleted_at__isnull=True, deactivated_at__isnull=True)
+        if self.value() == "inactief":
+            return queryset.filter(deactivated_at__isnull=False)
+        if self.value() == "verwijderd":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    """CIZ staff see every account. Accounts are created and changed by the organisation admins (and the
+    first org admin with the organisation); here only CIZ roles can be set. A deleted or inactive account
+    cannot be brought back by anyone, so its state is read-only."""
+
+    list_display = ("username", "get_full_name", "organisation", "is_org_admin", "last_login", "state")
+    list_filter = (UserStateFilter, "is_org_admin", "is_staff", "organisation__profile")
+    search_fields = ("username", "first_name", "last_name", "email", "organisation__name")
+    list_select_related = ("organisation",)
+    fieldsets = (
+        (None, {"fields": ("username", "organisation", "is_org_admin")}),
+        (
+            _("Persoon"),
+            {"fields": ("initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "date_joined",
+                    "last_login",
+                    "password_changed_at",
+                    "deactivated_at",
+                    "deactivation_reason",
+                    "deleted_at",
+                    "deletion_reason",
+                    "deleted_by",
+                )
+            },
+        ),
+        (_("CIZ-rechten"), {"fields": ("is_staff", "is_superuser", "groups")}),
+    )
+    editable_fields = ("is_staff", "is_superuser", "groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"] if f not in self.editable_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("status"))
+    def state(self, obj):
+        if obj.deleted_at:
+            return _("verwijderd")
+        if obj.deactivated_at:
+            return _("inactief")
+        return _("actief")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log is append-only: readable and filterable, never changed or deleted."""
+
+    list_display = ("created_at", "action", "actor", "target", "organisation", "ip_address")
+    list_filter = ("action", ("created_at", admin.DateFieldListFilter), "organisation")
+    search_fields = ("actor__username", "target__username", "ip_address")
+    list_select_related = ("actor", "target", "organisation")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

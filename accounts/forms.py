@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django_otp.forms import OTPAuthenticationFormMixin
+
+from accounts.choices import Profile
+
+# One message for a wrong login name, password or code: it must not tell which part was wrong.
+LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
+
+TOKEN_ERROR_MESSAGES = dict(
+    OTPAuthenticationFormMixin.otp_error_messages,
+    token_required=_("Vul de verificatiecode uit de sms in."),
+    invalid_token=LOGIN_FAILED_MESSAGE,
+    n_failed_attempts=_("U heeft te vaak een verkeerde code ingevuld. Wacht even en probeer het daarna opnieuw."),
+    verification_not_allowed=_("Controle van de code is even niet mogelijk. Wacht even en probeer het opnieuw."),
+)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": LOGIN_FAILED_MESSAGE,
+        "inactive": LOGIN_FAILED_MESSAGE,
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Inlognaam")
+        self.fields["password"].label = _("Wachtwoord")
+
+
+class SetPasswordForm(forms.Form):
+    """New password twice; validated against every rule of the policy, all failures listed at once."""
+
+    new_password1 = forms.CharField(
+        label=_("Nieuw wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Herhaal het nieuwe wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password2(self):
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
+        if second:
+            password_validation.validate_password(second, self.user)
+        return second
+
+
+class PasswordRequestForm(forms.Form):
+    username = forms.CharField(
+        label=_("Inlognaam"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+
+
+class OrganisationWithAdminForm(forms.Form):
+    """CIZ staff: a new organisation and its first organisation admin (accounts.services does the rest)."""
+
+    name = forms.CharField(label=_("Naam organisatie"), max_length=200)
+    agb_code = forms.CharField(label=_("AGB-code"), max_length=8)
+    kvk_number = forms.CharField(label=_("KvK-nummer"), max_length=8)
+    domains = forms.CharField(
+        label=_("E-maildomeinen"), help_text=_("Eén of meer domeinen, gescheiden door komma's, bijvoorbeeld zorg-a.nl")
+    )
+    profile = forms.ChoiceField(label=_("Profiel"), choices=Profile.choices)
+    admin_initials = forms.CharField(label=_("Voorletters beheerder"), max_length=20)
+    admin_first_name = forms.CharField(label=_("Voornaam beheerder"), max_length=100)
+    admin_name_prefix = forms.CharField(label=_("Tussenvoegsels beheerder"), max_length=30, required=False)
+    admin_last_name = forms.CharField(label=_("Achternaam beheerder"), max_length=150)
+    admin_email = forms.EmailField(label=_("E-mailadres beheerder"))
+    admin_mobile = forms.CharField(label=_("Mobiel nummer beheerder"), max_length=20, required=False)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "agb_code": data["agb_code"],
+            "kvk_number": data["kvk_number"],
+            "domains": [d for d in data["domains"].replace(";", ",").split(",") if d.strip()],
+            "profile": data["profile"],
+            "admin": {
+                "initials": data["admin_initials"],
+                "first_name": data["admin_first_name"],
+                "name_prefix": data["admin_name_prefix"],
+                "last_name": data["admin_last_name"],
+                "email": data["admin_email"],
+                "mobile": data["admin_mobile"],
+            },
+        }
+
+    def add_service_errors(self, error) -> None:
+        """Put the service's ValidationError next to the matching fields."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = key if key in self.fields else None
+            for message in messages:
+                self.add_error(field, message)

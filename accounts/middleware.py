@@ -1,0 +1,22 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class SecondFactorRequiredMiddleware:
+    """A person logged in with a password only (no phone registered yet) may do nothing but register and
+    verify a mobile number, or log out. django-two-factor-auth leaves this enforcement to the project."""
+
+    allowed_url_names = {"two_factor:setup", "accounts:logout", "healthz"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if user.is_authenticated and not user.is_verified():
+            if request.resolver_match.view_name not in self.allowed_url_names:
+                return redirect(reverse("two_factor:setup"))
+        return None

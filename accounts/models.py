@@ -1,0 +1,208 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.choices import Profile
+
+agb_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
+kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
+uzi_validator = RegexValidator(r"^\d{9}$", _("Een UZI-nummer bestaat uit precies 9 cijfers."))
+postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Vul een postcode in als 1234 AB."))
+login_name_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9._-]*$",
+    _("Een inlognaam bestaat uit kleine letters, cijfers, punt, streepje of liggend streepje."),
+)
+
+
+class Organisation(models.Model):
+    """A contracted care organisation (zorgaanmelder)."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    agb_code = models.CharField(_("AGB-code"), max_length=8, validators=[agb_validator])
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_validator])
+    street = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[postcode_validator])
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    profile = models.CharField(_("profiel"), max_length=10, choices=Profile.choices, default=Profile.BASIS)
+    contract_start = models.DateField(_("contract ingangsdatum"), default=timezone.localdate)
+    contract_end = models.DateField(_("contract einddatum"), null=True, blank=True)
+    is_suspended = models.BooleanField(
+        _("toegang opgeschort"), default=False, help_text=_("Opgeschort: de organisatie kan geen aanvragen indienen.")
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kvk_number"], name="organisation_unique_kvk")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmailDomain(models.Model):
+    """A mail domain in which the organisation's users must have their address."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="email_domains", verbose_name=_("organisatie")
+    )
+    domain = models.CharField(_("domein"), max_length=253)
+    include_subdomains = models.BooleanField(_("ook subdomeinen"), default=False)
+
+    class Meta:
+        verbose_name = _("e-maildomein")
+        verbose_name_plural = _("e-maildomeinen")
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), "organisation", name="emaildomain_unique_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, email, password=None, **extra_fields):
+        # Used by Django's own tooling only; Portero code creates users through accounts.services.
+        user = self.model(username=username, email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(username, email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a care organisation's employee, an organisation admin, or CIZ staff.
+
+    An account is active until it is deleted (by the organisation admin) or deactivated (after 6 months
+    without a login); neither can be undone, so "active" is derived from those two timestamps.
+    """
+
+    username = models.CharField(_("inlognaam"), max_length=40, unique=True, validators=[login_name_validator])
+    initials = models.CharField(_("voorletters"), max_length=20)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    name_prefix = models.CharField(_("tussenvoegsels"), max_length=30, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    email = models.EmailField(_("e-mailadres"), max_length=254)
+    mobile = PhoneNumberField(_("mobiel nummer"), blank=True)
+    uzi_number = models.CharField(_("UZI-nummer"), max_length=9, blank=True, validators=[uzi_validator])
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisatie"),
+    )
+    is_org_admin = models.BooleanField(_("organisatiebeheerder"), default=False)
+    is_staff = models.BooleanField(_("CIZ-medewerker"), default=False, help_text=_("Mag in het CIZ-beheer."))
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    password_changed_at = models.DateTimeField(_("wachtwoord ingesteld op"), null=True, blank=True)
+    # Part of every set-password link's hash: issuing a new link invalidates the older ones.
+    password_link_sent_at = models.DateTimeField(_("wachtwoordlink verstuurd op"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("inactief sinds"), null=True, blank=True)
+    deactivation_reason = models.CharField(_("reden inactief"), max_length=200, blank=True)
+    deleted_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    deletion_reason = models.CharField(_("reden van verwijderen"), max_length=500, blank=True)
+    deleted_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verwijderd door"),
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email", "initials", "first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(deleted_at__isnull=True, deactivated_at__isnull=True),
+                name="user_unique_email_among_active",
+                violation_error_message=_("Dit e-mailadres is al in gebruik."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_org_admin=False) | Q(organisation__isnull=False),
+                name="user_org_admin_has_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "username"], name="user_org_username_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_full_name()} ({self.username})"
+
+    @property
+    def is_active(self) -> bool:  # read by Django's auth backends
+        return self.deleted_at is None and self.deactivated_at is None
+
+    def get_full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.name_prefix, self.last_name) if part)
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only account audit log. Written by services only, never changed."""
+
+    class Action(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("ingelogd")
+        LOGIN_FAILED = "login_failed", _("inloggen mislukt")
+        CODE_FAILED = "code_failed", _("verkeerde sms-code")
+        LOCKED_OUT = "locked_out", _("geblokkeerd na te veel pogingen")
+        LOGGED_OUT = "logged_out", _("uitgelogd")
+        PASSWORD_LINK_SENT = "password_link_sent", _("wachtwoordlink verstuurd")
+        PASSWORD_LINK_REFUSED = "password_link_refused", _("wachtwoordlink aangevraagd, niet verstuurd")
+        PASSWORD_SET = "password_set", _("wachtwoord ingesteld")
+        PASSWORD_EXPIRED = "password_expired", _("wachtwoord verlopen")
+        PASSWORD_EXPIRY_WARNED = "password_expiry_warned", _("waarschuwing wachtwoord verloopt verstuurd")
+        PHONE_SET = "phone_set", _("mobiel nummer vastgelegd")
+        ORGANISATION_CREATED = "organisation_created", _("organisatie aangemaakt")
+        USER_CREATED = "user_created", _("account aangemaakt")
+        USER_CHANGED = "user_changed", _("account gewijzigd")
+        USER_DELETED = "user_deleted", _("account verwijderd")
+        USER_DEACTIVATED = "user_deactivated", _("account inactief gemaakt")
+
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("uitgevoerd door")
+    )
+    target = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("betreft account")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisatie")
+    )
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("auditgebeurtenis")
+        verbose_name_plural = _("auditlog")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target", "-created_at"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

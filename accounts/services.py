@@ -1,0 +1,279 @@
+"""Account rules that write: creating organisations and users, passwords, phones, the audit log.
+
+Views, forms, the admin, tasks and management commands call these functions; none of them re-implements
+a rule.
+"""
+
+import re
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
+from two_factor.plugins.phonenumber.models import PhoneDevice
+
+from accounts import selectors
+from accounts.models import AuditEvent, EmailDomain, Organisation, User
+from accounts.ratelimit import rate_limit_exceeded
+
+Action = AuditEvent.Action
+
+
+# --- Audit ----------------------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def audit_log(
+    action: str,
+    *,
+    actor: User | None = None,
+    target: User | None = None,
+    organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    if organisation is None and target is not None:
+        organisation = target.organisation
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        target=target,
+        organisation=organisation,
+        ip_address=client_address(request),
+        detail=detail,
+    )
+
+
+# --- Validation shared by every path that writes a user ---------------------------------------------
+
+
+def mobile_parse(raw: str | PhoneNumber | None) -> PhoneNumber | None:
+    """An E.164 number or a Dutch 06-number; None for empty; ValidationError otherwise."""
+    if raw in (None, ""):
+        return None
+    number = raw if isinstance(raw, PhoneNumber) else PhoneNumber.from_string(str(raw), region="NL")
+    if not number.is_valid():
+        raise ValidationError(_("Vul een geldig mobiel nummer in, bijvoorbeeld 06 12345678 of +31612345678."))
+    return number
+
+
+def email_validate(*, organisation: Organisation, email: str, exclude_user: User | None = None) -> str:
+    """Return the normalised address or raise ValidationError with a Dutch message (FAQ e-mail rules)."""
+    email = (email or "").strip().lower()
+    validate_email(email)  # Django's message is in Dutch with LANGUAGE_CODE nl
+    local, _at, domain = email.rpartition("@")
+    if not selectors.domain_allowed(organisation=organisation, domain=domain):
+        allowed = ", ".join(d.domain for d in organisation.email_domains.all())
+        raise ValidationError(
+            _("Het e-mailadres moet binnen het domein van uw organisatie vallen (%(domains)s).")
+            % {"domains": allowed or _("geen domeinen vastgelegd; neem contact op met het CIZ")}
+        )
+    if local in settings.PORTERO_GENERIC_MAILBOXES:
+        raise ValidationError(
+            _("Gebruik een persoonlijk werk-e-mailadres, geen algemeen adres zoals %(email)s.") % {"email": email}
+        )
+    clash = selectors.active_user_with_email(email=email, exclude_user=exclude_user)
+    if clash is not None:
+        raise ValidationError(email_in_use_message(clash, organisation))
+    return email
+
+
+def email_in_use_message(clash: User, organisation: Organisation) -> str:
+    if clash.organisation_id == organisation.pk:
+        return _("Dit e-mailadres is al in gebruik bij gebruiker %(login)s in uw organisatie.") % {
+            "login": clash.username
+        }
+    return _("Dit e-mailadres is al in gebruik.")
+
+
+def login_name_generate(*, first_name: str, name_prefix: str, last_name: str) -> str:
+    """Derive a free login name: first letter of the first name + prefixes + last name.
+
+    Lowercase ASCII (diacritics folded: 'Çelik-Öztürk' → 'celikozturk'), other characters dropped, at most
+    30 characters; if taken (also by a deleted or inactive account) a number 2, 3, … is appended.
+    """
+
+    def fold(text: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+
+    base = (fold(first_name)[:1] + fold(name_prefix) + fold(last_name))[:30] or "gebruiker"
+    taken = selectors.login_names_starting_with(base)
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+# --- Writes -------------------------------------------------------------------------------------------
+
+
+def user_create(
+    *,
+    organisation: Organisation,
+    initials: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    name_prefix: str = "",
+    mobile: str | PhoneNumber | None = None,
+    uzi_number: str = "",
+    is_org_admin: bool = False,
+    created_by: User | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """Create an account with an unusable password and mail it a welcome with a set-password link."""
+    email = email_validate(organisation=organisation, email=email)
+    number = mobile_parse(mobile)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                user = User(
+                    username=login_name_generate(first_name=first_name, name_prefix=name_prefix, last_name=last_name),
+                    organisation=organisation,
+                    initials=initials.strip(),
+                    first_name=first_name.strip(),
+                    name_prefix=name_prefix.strip(),
+                    last_name=last_name.strip(),
+                    email=email,
+                    mobile=number or "",
+                    uzi_number=uzi_number.strip(),
+                    is_org_admin=is_org_admin,
+                )
+                user.set_unusable_password()
+                user.full_clean(validate_constraints=False)
+                user.save()
+                break
+        except IntegrityError as exc:
+            # Two saves raced: for the e-mail address that is a form error, for the login name a retry.
+            if selectors.active_user_with_email(email=email) is not None:
+                raise ValidationError({"email": _("Dit e-mailadres is al in gebruik.")}) from exc
+    else:
+        raise ValidationError(_("Er kon geen vrije inlognaam worden gemaakt; probeer het opnieuw."))
+    if number:
+        phone_device_reset(user=user)
+    audit_log(Action.USER_CREATED, actor=created_by, target=user, request=request, is_org_admin=is_org_admin)
+    password_link_send(user=user, purpose="welcome", request=request)
+    return user
+
+
+@transaction.atomic
+def organisation_create_with_admin(
+    *,
+    name: str,
+    agb_code: str,
+    kvk_number: str,
+    domains: list[str],
+    profile: str,
+    admin: dict[str, Any],
+    created_by: User | None = None,
+    request: HttpRequest | None = None,
+    **organisation_fields: Any,
+) -> tuple[Organisation, User]:
+    """Create an organisation with its mail domains and its first organisation admin (welcome mail)."""
+    organisation = Organisation(
+        name=name.strip(),
+        agb_code=agb_code.strip(),
+        kvk_number=kvk_number.strip(),
+        profile=profile,
+        **organisation_fields,
+    )
+    organisation.full_clean()
+    organisation.save()
+    cleaned_domains = []
+    for domain in domains:
+        domain = domain.strip().lower().lstrip("@")
+        if not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", domain):
+            raise ValidationError({"domains": _("'%(domain)s' is geen geldig e-maildomein.") % {"domain": domain}})
+        cleaned_domains.append(EmailDomain(organisation=organisation, domain=domain))
+    if not cleaned_domains:
+        raise ValidationError({"domains": _("Geef minstens één e-maildomein van de organisatie op.")})
+    EmailDomain.objects.bulk_create(cleaned_domains)
+    audit_log(Action.ORGANISATION_CREATED, actor=created_by, organisation=organisation, request=request)
+    try:
+        org_admin = user_create(organisation=organisation, is_org_admin=True, created_by=created_by, **admin)
+    except ValidationError as exc:
+        raise ValidationError({f"admin_{key}": value for key, value in exc.message_dict.items()}) from exc
+    return organisation, org_admin
+
+
+@transaction.atomic
+def phone_device_reset(*, user: User) -> PhoneDevice | None:
+    """Make the user's SMS device match the mobile number on file (a new key: old codes stop working)."""
+    PhoneDevice.objects.filter(user=user).delete()
+    if not user.mobile:
+        return None
+    return PhoneDevice.objects.create(user=user, name="default", number=user.mobile, method="sms", confirmed=True)
+
+
+@transaction.atomic
+def user_set_mobile(*, user: User, mobile: str | PhoneNumber | None, actor: User | None = None, request=None) -> None:
+    user.mobile = mobile_parse(mobile) or ""
+    user.save(update_fields=["mobile"])
+    phone_device_reset(user=user)
+    audit_log(Action.PHONE_SET, actor=actor or user, target=user, request=request)
+
+
+def password_link_send(*, user: User, purpose: str, request: HttpRequest | None = None) -> None:
+    """Issue a new set-password link (older ones stop working) and mail it once the transaction commits."""
+    from accounts.tasks import send_password_link_mail
+
+    with transaction.atomic():
+        user.password_link_sent_at = timezone.now()
+        user.save(update_fields=["password_link_sent_at"])
+        audit_log(Action.PASSWORD_LINK_SENT, target=user, request=request, purpose=purpose)
+        transaction.on_commit(lambda: send_password_link_mail.delay(user.pk, purpose))
+
+
+def password_link_request(*, username: str, request: HttpRequest | None = None) -> None:
+    """'Wachtwoord aanvragen': mail a link to an existing, active account; otherwise do nothing visible.
+
+    The caller shows the same confirmation in every case (no user enumeration). Requests over the limit
+    per login name or per client address are dropped silently, before any mail is queued.
+    """
+    username = (username or "").strip().lower()[:40]
+    limits = settings.PORTERO_PASSWORD_REQUEST_LIMITS
+    address = client_address(request) or "onbekend"
+    over_name = rate_limit_exceeded(f"pwreq:name:{username}", **limits["per_login_name"])
+    over_address = rate_limit_exceeded(f"pwreq:ip:{address}", **limits["per_address"])
+    user = User.objects.filter(username=username).first()
+    if over_name or over_address or user is None or not user.is_active:
+        audit_log(
+            Action.PASSWORD_LINK_REFUSED,
+            target=user,
+            request=request,
+            username=username,
+            rate_limited=over_name or over_address,
+        )
+        return
+    password_link_send(user=user, purpose="reset", request=request)
+
+
+@transaction.atomic
+def password_set(*, user: User, raw_password: str, request: HttpRequest | None = None) -> None:
+    """Set a new password (the caller has validated it against the policy)."""
+    user.set_password(raw_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
+
+
+def sessions_clear_expired() -> int:
+    deleted, _details = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

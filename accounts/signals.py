@@ -1,0 +1,41 @@
+"""Receivers that turn the login libraries' signals into audit events (via services.audit_log)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django_otp.forms import otp_verification_failed
+from two_factor.signals import user_verified
+
+from accounts.models import AuditEvent, User
+from accounts.services import audit_log
+
+Action = AuditEvent.Action
+
+
+@receiver(user_verified)
+def audit_login(sender, request, user, device, **kwargs):
+    audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")
+    target = User.objects.filter(username=username).first()
+    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40])
+
+
+@receiver(otp_verification_failed)
+def audit_code_failed(sender, user, **kwargs):
+    audit_log(Action.CODE_FAILED, target=user)
+
+
+@receiver(user_locked_out)
+def audit_locked_out(sender, request, username, ip_address, **kwargs):
+    target = User.objects.filter(username=username or "").first()
+    audit_log(Action.LOCKED_OUT, target=target, request=request, username=(username or "")[:40])
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_log(Action.LOGGED_OUT, actor=user, target=user, request=request)

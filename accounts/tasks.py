@@ -1,0 +1,54 @@
+"""Celery tasks: thin adapters that load by id and call a service or send a mail."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts import services
+from accounts.models import User
+from accounts.tokens import password_link_token_generator
+
+PASSWORD_MAIL_SUBJECTS = {
+    "welcome": "Welkom bij Portero: stel uw wachtwoord in",
+    "reset": "Portero: nieuw wachtwoord instellen",
+    "renew": "Portero: vernieuw uw wachtwoord",
+}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_link_mail(user_id: int, purpose: str) -> None:
+    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        return
+    path = reverse(
+        "accounts:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": password_link_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "purpose": purpose,
+        "link": f"{settings.PORTERO_BASE_URL}{path}",
+        "site_url": f"{settings.PORTERO_BASE_URL}/",
+        "beheer_url": f"{settings.PORTERO_BASE_URL}/beheer/",
+        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    body = render_to_string("accounts/mail/password_link.txt", context)
+    send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    return services.sessions_clear_expired()
+
+
+@shared_task
+def ping() -> str:
+    """Does nothing but answer; the health of the queue is tested with it."""
+    return "pong"

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/aanvragen/", views.password_request, name="password_request"),
+    path("wachtwoord/aangevraagd/", views.password_request_done, name="password_request_done"),
+    path("wachtwoord/instellen/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("wachtwoord/ingesteld/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
+]
+
+# The login and phone registration keep django-two-factor-auth's URL names (its code reverses them);
+# its other views (backup tokens, authenticator apps, disabling 2FA) are deliberately not routed.
+two_factor_urlpatterns = (
+    [
+        path("inloggen/", views.PorteroLoginView.as_view(), name="login"),
+        path("inloggen/telefoon/", views.PhoneSetupView.as_view(), name="setup"),
+    ],
+    "two_factor",
+)

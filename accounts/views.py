@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from two_factor.plugins.registry import registry
+from two_factor.views import LoginView, SetupView
+
+from accounts import selectors, services
+from accounts.forms import TOKEN_ERROR_MESSAGES, LoginForm, PasswordRequestForm, SetPasswordForm
+from accounts.tokens import password_link_token_generator
+
+
+class PorteroLoginView(LoginView):
+    """Login name + password ('Log on'), then the SMS code. Only SMS; no backup tokens."""
+
+    template_name = "accounts/login.html"
+    form_list = (
+        (LoginView.AUTH_STEP, LoginForm),
+        (LoginView.TOKEN_STEP, LoginView.form_list[1][1]),
+    )
+    condition_dict = {LoginView.TOKEN_STEP: LoginView.has_token_step}
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step, **kwargs)
+        if (step or self.steps.current) == self.TOKEN_STEP:
+            form.otp_error_messages = TOKEN_ERROR_MESSAGES
+            form.fields["otp_token"].label = _("Verificatiecode")
+            form.fields["otp_token"].error_messages = {
+                "required": TOKEN_ERROR_MESSAGES["token_required"],
+                "invalid": _("De code bestaat uit 6 cijfers."),
+                "min_length": _("De code bestaat uit 6 cijfers."),
+                "max_length": _("De code bestaat uit 6 cijfers."),
+            }
+        return form
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        context["backup_tokens"] = 0
+        context["other_devices"] = []
+        return context
+
+
+class PhoneSetupView(SetupView):
+    """Register and verify a mobile number for the SMS code, for accounts that have none on file."""
+
+    template_name = "accounts/phone_setup.html"
+    success_url = "aanvragen:home"
+
+    def get_available_methods(self):
+        return [registry.get_method("sms")]
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        services.user_set_mobile(user=self.request.user, mobile=self.get_device().number, request=self.request)
+        messages.success(
+            self.request, _("Uw mobiele nummer is vastgelegd. Bij elke login ontvangt u voortaan een sms-code.")
+        )
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The page behind the mailed link: choose a password (twice), 'Opslaan'. Valid 8 hours, used once."""
+
+    template_name = "accounts/password_set.html"
+    form_class = SetPasswordForm
+    token_generator = password_link_token_generator
+    success_url = reverse_lazy("accounts:password_set_done")
+    reset_url_token = "instellen"
+
+    def get_user(self, uidb64):
+        user = selectors.user_from_uidb64(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        services.password_set(user=form.user, raw_password=form.cleaned_data["new_password1"], request=self.request)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordSetDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_set_done.html"
+
+
+@login_not_required
+def password_request(request):
+    """'Wachtwoord aanvragen': the same confirmation whether or not the login name exists."""
+    form = PasswordRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_link_request(username=form.cleaned_data["username"], request=request)
+        return redirect("accounts:password_request_done")
+    return render(request, "accounts/password_request.html", {"form": form})
+
+
+@login_not_required
+def password_request_done(request):
+    return render(request, "accounts/password_request_done.html")
