@@ -73,9 +73,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _(
-                        "Organisatie %(org)s aangemaakt; beheerder %(login)s heeft een welkomstmail ontvangen."
-                    )
+                    _("Organisatie %(org)s aangemaakt; beheerder %(login)s heeft een welkomstmail ontvangen.")
                     % {"org": organisation.name, "login": org_admin.username},
                 )
                 return redirect(reverse("admin:accounts_organisation_change", args=[organisation.pk]))

@@ -223,11 +223,14 @@ def phone_device_reset(*, user: User) -> PhoneDevice | None:
 
 
 @transaction.atomic
-def user_set_mobile(*, user: User, mobile: str | PhoneNumber | None, actor: User | None = None, request=None) -> None:
+def user_set_mobile(
+    *, user: User, mobile: str | PhoneNumber | None, actor: User | None = None, request=None
+) -> PhoneDevice | None:
     user.mobile = mobile_parse(mobile) or ""
     user.save(update_fields=["mobile"])
-    phone_device_reset(user=user)
+    device = phone_device_reset(user=user)
     audit_log(Action.PHONE_SET, actor=actor or user, target=user, request=request)
+    return device
 
 
 def password_link_send(*, user: User, purpose: str, request: HttpRequest | None = None) -> None:

@@ -1,3 +1,4 @@
+import django_otp
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -53,12 +54,13 @@ class PhoneSetupView(SetupView):
         return [registry.get_method("sms")]
 
     def done(self, form_list, **kwargs):
-        response = super().done(form_list, **kwargs)
-        services.user_set_mobile(user=self.request.user, mobile=self.get_device().number, request=self.request)
+        # The number is proven by the code; store it on the account (one place) and verify this session.
+        device = services.user_set_mobile(user=self.request.user, mobile=self.get_device().number, request=self.request)
+        django_otp.login(self.request, device)
         messages.success(
             self.request, _("Uw mobiele nummer is vastgelegd. Bij elke login ontvangt u voortaan een sms-code.")
         )
-        return response
+        return redirect(self.get_success_url())
 
 
 @method_decorator(login_not_required, name="dispatch")
