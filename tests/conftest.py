@@ -11,7 +11,7 @@ from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from two_factor.plugins.phonenumber.models import PhoneDevice
 
-from tests.factories import PASSWORD, OrganisationFactory, OrgAdminFactory, StaffFactory, UserFactory
+from tests.factories import PASSWORD, OrgAdminFactory, OrganisationFactory, StaffFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = os.environ.get("PORTERO_CHROMIUM", "/usr/bin/chromium")
