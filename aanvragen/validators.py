@@ -1,0 +1,46 @@
+"""Input rules for client and application data (DOMAIN.md §6): BSN 11-proef, postcode, AGB-code, dates."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+BSN_MESSAGE = _("Vul een geldig BSN in: 9 cijfers die voldoen aan de elfproef.")
+BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Vul een postcode in als 1234 AB."))
+agb_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
+
+
+def bsn_normalise(raw: str | None) -> str:
+    """Strip spaces, dots and dashes; an 8-digit number gets its leading zero back (it was lost in Excel)."""
+    digits = re.sub(r"[\s.\-]", "", raw or "")
+    if re.fullmatch(r"\d{8}", digits):
+        digits = "0" + digits
+    return digits
+
+
+def bsn_is_valid(bsn: str) -> bool:
+    if not re.fullmatch(r"\d{9}", bsn or ""):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(bsn, BSN_WEIGHTS, strict=True))
+    return total != 0 and total % 11 == 0
+
+
+def validate_bsn(value: str) -> None:
+    if not bsn_is_valid(value):
+        raise ValidationError(BSN_MESSAGE, code="invalid_bsn")
+
+
+def postcode_normalise(raw: str) -> str:
+    """'1234ab' → '1234 AB'."""
+    compact = re.sub(r"\s", "", raw or "").upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else (raw or "").strip()
+
+
+def validate_not_in_future(value: date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("Deze datum mag niet in de toekomst liggen."), code="future_date")
