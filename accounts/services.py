@@ -139,8 +139,17 @@ def user_create(
     request: HttpRequest | None = None,
 ) -> User:
     """Create an account with an unusable password and mail it a welcome with a set-password link."""
-    email = email_validate(organisation=organisation, email=email)
-    number = mobile_parse(mobile)
+    errors = {}
+    try:
+        email = email_validate(organisation=organisation, email=email)
+    except ValidationError as exc:
+        errors["email"] = exc.messages
+    try:
+        number = mobile_parse(mobile)
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     for _attempt in range(5):
         try:
             with transaction.atomic():

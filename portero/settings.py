@@ -219,6 +219,7 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -227,6 +228,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "Sessies opruimen": {
@@ -256,6 +258,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- Aanvragen ----------------------------------------------------------------------------------
+# A consent declared by an organisation is reused this many days after the form was signed (DOMAIN §8).
+PORTERO_CONSENT_VALID_DAYS = env_int("PORTERO_CONSENT_VALID_DAYS", 365)
+PORTERO_ATTACHMENT_MAX_BYTES = env_int("PORTERO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Attachments hold medical data: stored outside MEDIA_ROOT, never served under a public URL.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden' (DOMAIN §4.1).
+PORTERO_DEADLINE_WEEKS = 6
+PORTERO_DEADLINE_WEEKS_URGENT = 2
 
 # --- Security headers ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,6 +12,10 @@ os.environ.setdefault("PORTERO_VAR_DIR", tempfile.mkdtemp(prefix="portero-test-v
 
 from portero.settings import *  # noqa: E402,F403
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory: the integration tests' real Celery worker opens the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
