@@ -1,6 +1,26 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from aanvragen.choices import PROFILE_AANVRAAGSOORTEN
+from orgadmin import selectors, services
+from orgadmin.decorators import org_admin_required
+from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm, add_service_errors
+
+USERS_PER_PAGE = 25
+COLUMN_LABELS = {
+    "inlognaam": gettext_lazy("Inlognaam"),
+    "naam": gettext_lazy("Naam"),
+    "laatste_inlog": gettext_lazy("Laatste inlog"),
+    "opmerking": gettext_lazy("Opmerking"),
+}
 
 
 @login_not_required
@@ -12,3 +32,118 @@ def start(request):
     if not user.is_org_admin:
         raise PermissionDenied("beheer")
     return render(request, "orgadmin/home.html")
+
+
+def _sort_columns(sort: str) -> list[dict]:
+    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for."""
+    current = sort.lstrip("-") if sort.lstrip("-") in selectors.SORT_COLUMNS else selectors.DEFAULT_SORT
+    descending = sort.startswith("-") and current == sort.lstrip("-")
+    columns = []
+    for key in selectors.SORT_COLUMNS:
+        direction = ("descending" if descending else "ascending") if key == current else None
+        columns.append(
+            {
+                "key": key,
+                "label": COLUMN_LABELS[key],
+                "aria_sort": direction,
+                "next_sort": f"-{key}" if direction == "ascending" else key,
+            }
+        )
+    return columns
+
+
+@require_GET
+@org_admin_required
+def user_list(request):
+    form = UserSearchForm(request.GET)
+    search = form.cleaned_data if form.is_valid() else {"zoeken": "", "verwijderd": False}
+    sort = request.GET.get("sort", "")
+    users = selectors.users_for_admin_list(
+        admin=request.user, query=search["zoeken"], show_deleted=search["verwijderd"], sort=sort
+    )
+    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("pagina"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "columns": _sort_columns(sort),
+    }
+    return render(request, "orgadmin/user_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@org_admin_required
+def user_add(request):
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_add(admin=request.user, data=form.cleaned_data, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("orgadmin:user_added", username=user.username)
+    return render(request, "orgadmin/user_form.html", {"form": form})
+
+
+@require_GET
+@org_admin_required
+def user_added(request, username):
+    target = selectors.user_for_admin(admin=request.user, username=username, active_only=True)
+    return render(request, "orgadmin/user_added.html", {"target": target, "site_url": f"{settings.PORTERO_BASE_URL}/"})
+
+
+@require_http_methods(["GET", "POST"])
+@org_admin_required
+def user_detail(request, username):
+    """The user's page: change the data; deleted and inactive accounts are shown read-only (POST: 404)."""
+    target = selectors.user_for_admin(admin=request.user, username=username, active_only=request.method == "POST")
+    if not target.is_active:
+        return render(request, "orgadmin/user_readonly.html", {"target": target})
+    form = UserForm(request.POST or None, initial=UserForm.initial_for(target))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(admin=request.user, user=target, data=form.cleaned_data, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("orgadmin:user_detail", username=target.username)
+    refusal = services.user_delete_refusal(admin=request.user, user=target)
+    return render(request, "orgadmin/user_form.html", {"form": form, "target": target, "delete_refusal": refusal})
+
+
+@require_http_methods(["GET", "POST"])
+@org_admin_required
+def user_delete(request, username):
+    """'Gebruiker verwijderen': a required reason, then 'Ja' (delete) or 'Nee' (back to the user page)."""
+    target = selectors.user_for_admin(admin=request.user, username=username, active_only=True)
+    form = UserDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(
+                admin=request.user, user=target, reason=form.cleaned_data["deletion_reason"], request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("orgadmin:user_deleted", username=target.username)
+    refusal = services.user_delete_refusal(admin=request.user, user=target)
+    return render(request, "orgadmin/user_delete.html", {"form": form, "target": target, "refusal": refusal})
+
+
+@require_GET
+@org_admin_required
+def user_deleted(request, username):
+    target = selectors.user_for_admin(admin=request.user, username=username)
+    if target.deleted_at is None:
+        raise Http404
+    return render(request, "orgadmin/user_deleted.html", {"target": target})
+
+
+@require_GET
+@org_admin_required
+def organisation(request):
+    organisation = selectors.organisation_for_admin(admin=request.user)
+    aanvraagsoorten = PROFILE_AANVRAAGSOORTEN.get(organisation.profile, ())
+    context = {"organisation": organisation, "aanvraagsoorten": [soort.label for soort in aanvraagsoorten]}
+    return render(request, "orgadmin/organisation.html", context)

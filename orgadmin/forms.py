@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import uzi_validator
+
+
+class UserSearchForm(forms.Form):
+    zoeken = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    verwijderd = forms.BooleanField(label=_("Toon verwijderde gebruikers"), required=False)
+
+
+class UserForm(forms.Form):
+    """The account data an organisation admin enters; the rules are checked by orgadmin.services."""
+
+    initials = forms.CharField(label=_("Voorletters"), max_length=20)
+    first_name = forms.CharField(
+        label=_("Voornaam"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    name_prefix = forms.CharField(label=_("Tussenvoegsels"), max_length=30, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_(
+            "Een persoonlijk werk-e-mailadres binnen het domein van uw organisatie, niet een algemeen adres als info@."
+        ),
+    )
+    mobile = forms.CharField(
+        label=_("Mobiel nummer"),
+        max_length=20,
+        required=False,
+        help_text=_("Voor de sms-code bij het inloggen, bijvoorbeeld 06 12345678."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    uzi_number = forms.CharField(
+        label=_("UZI-nummer"),
+        max_length=9,
+        required=False,
+        validators=[uzi_validator],
+        help_text=_(
+            "Niet het nummer op de UZI-pas, maar het nummer dat de pashouder per post van het UZI-register (CIBG) "
+            "heeft ontvangen: 9 cijfers."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    @classmethod
+    def initial_for(cls, user) -> dict:
+        initial = {name: getattr(user, name) for name in cls.base_fields}
+        initial["mobile"] = user.mobile.as_national if user.mobile else ""
+        return initial
+
+
+class UserDeleteForm(forms.Form):
+    deletion_reason = forms.CharField(
+        label=_("Reden van verwijderen"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Vul de reden van verwijderen in.")},
+    )
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Put a service's ValidationError next to its field (or above the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

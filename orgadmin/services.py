@@ -1,0 +1,157 @@
+"""Writes of the beheer site: an organisation admin creates, changes and (softly) deletes the accounts of
+their own organisation. The account rules themselves (e-mail, mobile, login name, welcome mail) live in
+accounts.services; these functions apply them for the admin and put each error on its form field."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services as account_services
+from accounts.models import AuditEvent, User
+from orgadmin import selectors
+
+Action = AuditEvent.Action
+EDITABLE_FIELDS = ("initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")
+EMAIL_CONSTRAINT = "user_unique_email_among_active"
+
+
+def _same_organisation(*, admin: User, user: User) -> None:
+    # The views look users up through selectors.user_for_admin; this guards other callers.
+    if not admin.is_org_admin or admin.organisation_id is None or user.organisation_id != admin.organisation_id:
+        raise PermissionDenied("beheer")
+
+
+def _contact_errors(*, admin: User, data: dict[str, Any], exclude_user: User | None = None) -> tuple[dict, Any]:
+    """Validate e-mail and mobile with the account rules; the errors keyed by field, plus the parsed values."""
+    errors: dict[str, list[str]] = {}
+    email = mobile = None
+    try:
+        email = account_services.email_validate(
+            organisation=admin.organisation, email=data.get("email", ""), exclude_user=exclude_user
+        )
+    except ValidationError as exc:
+        errors["email"] = exc.messages
+    try:
+        mobile = account_services.mobile_parse(data.get("mobile"))
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages
+    return errors, (email, mobile)
+
+
+@transaction.atomic
+def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
+    """'Nieuwe gebruiker toevoegen': a new account in the admin's organisation, with the welcome mail."""
+    if not admin.is_org_admin or admin.organisation_id is None:
+        raise PermissionDenied("beheer")
+    errors, _values = _contact_errors(admin=admin, data=data)
+    if errors:
+        raise ValidationError(errors)
+    fields = {name: data.get(name) or "" for name in EDITABLE_FIELDS}
+    return account_services.user_create(organisation=admin.organisation, created_by=admin, request=request, **fields)
+
+
+def _is_email_clash(exc: IntegrityError) -> bool:
+    return EMAIL_CONSTRAINT in str(exc) or "lower(email)" in str(exc).lower()
+
+
+@transaction.atomic
+def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
+    """Change an active account's data; the audit event records before and after of each changed field.
+
+    A new mobile number gets a new SMS device (accounts.services.user_set_mobile). Two saves racing for the
+    same e-mail address end in the form error, decided by the database constraint.
+    """
+    _same_organisation(admin=admin, user=user)
+    if not user.is_active:
+        raise ValidationError(_("Een verwijderd of inactief account kan niet meer worden gewijzigd."))
+    errors, (email, mobile) = _contact_errors(admin=admin, data=data, exclude_user=user)
+    before = {name: str(getattr(user, name) or "") for name in EDITABLE_FIELDS}
+    for name in ("initials", "first_name", "name_prefix", "last_name", "uzi_number"):
+        setattr(user, name, (data.get(name) or "").strip())
+    if email is not None:
+        user.email = email
+    after = {**{name: str(getattr(user, name) or "") for name in EDITABLE_FIELDS}, "mobile": str(mobile or "")}
+    if "mobile" in errors:
+        after["mobile"] = before["mobile"]
+    try:
+        user.full_clean(exclude=["mobile", "email", "password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    changes = {
+        name: {"before": before[name], "after": after[name]} for name in EDITABLE_FIELDS if before[name] != after[name]
+    }
+    if not changes:
+        return user
+    saved_fields = [name for name in changes if name != "mobile"]
+    if saved_fields:
+        try:
+            with transaction.atomic():
+                user.save(update_fields=saved_fields)
+        except IntegrityError as exc:
+            if _is_email_clash(exc):
+                raise ValidationError({"email": _("Dit e-mailadres is al in gebruik.")}) from exc
+            raise
+    if "mobile" in changes:
+        account_services.user_set_mobile(user=user, mobile=mobile, actor=admin, request=request)
+    account_services.audit_log(Action.USER_CHANGED, actor=admin, target=user, request=request, changes=changes)
+    return user
+
+
+def user_delete_refusal(*, admin: User, user: User, active_admin_ids: set[int] | None = None) -> str | None:
+    """Why this admin may not delete this account (None: allowed). Shown on the confirmation page and
+    enforced again by user_delete with the admin rows locked."""
+    if user.pk == admin.pk:
+        return _(
+            "U kunt uw eigen account hier niet verwijderen. Wilt u geen organisatiebeheerder meer zijn? "
+            "Mail dan naar contractbeheer@ciz.nl."
+        )
+    if not user.is_active:
+        return _("Dit account is al verwijderd of inactief.")
+    if active_admin_ids is None:
+        active_admin_ids = selectors.active_org_admin_ids(organisation_id=admin.organisation_id)
+    if user.is_org_admin and not (active_admin_ids - {user.pk}):
+        return _("Een organisatie houdt altijd minstens één actieve organisatiebeheerder; dit is de laatste.")
+    if admin.pk not in active_admin_ids:
+        return _("U bent geen actieve organisatiebeheerder meer van deze organisatie.")
+    return None
+
+
+@transaction.atomic
+def user_delete(*, admin: User, user: User, reason: str, request: HttpRequest | None = None) -> User:
+    """Soft-delete an account ('Gebruiker verwijderen'): it can no longer log in and is never undeleted.
+
+    The organisation's admin rows are locked first, so two admins deleting each other at the same moment
+    cannot leave the organisation without an active admin.
+    """
+    _same_organisation(admin=admin, user=user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"deletion_reason": _("Vul de reden van verwijderen in.")})
+    active_admin_ids = selectors.active_org_admin_ids(organisation_id=admin.organisation_id, lock=True)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    refusal = user_delete_refusal(admin=admin, user=user, active_admin_ids=active_admin_ids)
+    if refusal:
+        raise ValidationError(refusal)
+    user.deleted_at = timezone.now()
+    user.deletion_reason = reason
+    user.deleted_by = admin
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["deleted_at", "deletion_reason", "deleted_by"])
+    account_services.audit_log(
+        Action.USER_DELETED,
+        actor=admin,
+        target=user,
+        request=request,
+        changes={
+            "deleted_at": {"before": None, "after": user.deleted_at.isoformat()},
+            "deletion_reason": {"before": "", "after": reason},
+        },
+    )
+    return user
