@@ -78,6 +78,9 @@ class Command(BaseCommand):
                     is_org_admin=is_admin,
                     is_staff=False,
                 )
+        from aanvragen.demo import seed_demo_clients
+
+        seed_demo_clients(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demogegevens staan klaar. Wachtwoord van elk demo-account: {DEMO_PASSWORD}")
         )

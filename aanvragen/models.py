@@ -1,0 +1,320 @@
+"""CIZ's client register, consents, the NEN 7513 access log, and the applications with their history."""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+from aanvragen.choices import (
+    AanvraagSoort,
+    AanvraagStatus,
+    AanvragerRol,
+    AccessAction,
+    AccessOutcome,
+    Besluit,
+    BijlageSoort,
+    ConsentGivenBy,
+    ConsentKind,
+    Geslacht,
+    Leveringsvorm,
+    Prognose,
+    Relatie,
+    VoorkeurClient,
+    WlzAanvraagType,
+    Zorgprofiel,
+)
+from aanvragen.validators import postcode_validator, validate_bsn, validate_not_in_future
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Attachments live outside MEDIA_ROOT and have no URL: they are served only through a scoped view."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+private_storage = PrivateStorage()
+
+
+class Client(models.Model):
+    """A person known to CIZ. Maintained by CIZ staff in the admin."""
+
+    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    initials = models.CharField(_("voorletters"), max_length=20)
+    first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
+    name_prefix = models.CharField(_("tussenvoegsels"), max_length=30, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"), validators=[validate_not_in_future])
+    sex = models.CharField(_("geslacht"), max_length=1, choices=Geslacht.choices)
+    street = models.CharField(_("straat en huisnummer"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[postcode_validator])
+    city = models.CharField(_("woonplaats"), max_length=100)
+
+    class Meta:
+        verbose_name = _("cliënt")
+        verbose_name_plural = _("cliënten")
+        ordering = ["last_name", "initials"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.initials, self.name_prefix, self.last_name) if part)
+
+
+class Indicatie(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="indicaties", verbose_name=_("cliënt"))
+    zorgprofiel = models.CharField(_("zorgprofiel"), max_length=3, choices=Zorgprofiel.choices)
+    leveringsvorm = models.CharField(_("leveringsvorm"), max_length=2, choices=Leveringsvorm.choices)
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicatie")
+        verbose_name_plural = _("indicaties")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="indicatie_valid_to_after_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_zorgprofiel_display()} ({self.valid_from:%d-%m-%Y})"
+
+
+class ClientConsent(models.Model):
+    """A consent the organisation declares it holds, signed and kept in its own archive (FAQ 'Toestemming')."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
+    )
+    client_bsn = models.CharField(_("BSN"), max_length=9, validators=[validate_bsn])
+    kind = models.CharField(_("soort toestemming"), max_length=30, choices=ConsentKind.choices)
+    given_by = models.CharField(_("gegeven door"), max_length=30, choices=ConsentGivenBy.choices)
+    signed_on = models.DateField(_("datum ondertekening"), validators=[validate_not_in_future])
+    archive_reference = models.CharField(_("kenmerk in eigen archief"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vastgelegd door")
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["organisation", "client_bsn", "kind"], name="consent_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.organisation}"
+
+
+class AccessLogEntry(models.Model):
+    """Append-only NEN 7513 log: who (user, organisation), when, which client, what, under which consent, from
+    where. Written in the same transaction as the access; never changed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    client_bsn = models.CharField(_("BSN"), max_length=9, db_index=True)
+    action = models.CharField(_("handeling"), max_length=30, choices=AccessAction.choices)
+    consent = models.ForeignKey(
+        ClientConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("toestemming")
+    )
+    outcome = models.CharField(_("resultaat"), max_length=15, choices=AccessOutcome.choices)
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toegangslogregel")
+        verbose_name_plural = _("toegangslog")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d-%m-%Y %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only.")
+
+
+class Aanvraag(models.Model):
+    """An application: a concept while the organisation enters it, then submitted and processed by CIZ."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="aanvragen", verbose_name=_("organisatie")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("aangemaakt door")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+    )
+    soort = models.CharField(_("soort aanvraag"), max_length=20, choices=AanvraagSoort.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AanvraagStatus.choices, default=AanvraagStatus.CONCEPT, db_index=True
+    )
+    reference = models.CharField(_("kenmerk"), max_length=20, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    deadline = models.DateField(_("uiterste beslisdatum"), null=True, blank=True)
+    suspended_since = models.DateField(_("termijn opgeschort sinds"), null=True, blank=True)
+    besluit = models.CharField(_("besluit"), max_length=10, choices=Besluit.choices, blank=True)
+    besluit_zorgprofiel = models.CharField(
+        _("toegekend zorgprofiel"), max_length=3, choices=Zorgprofiel.choices, blank=True
+    )
+
+    # Soort Wlz-aanvraag and urgency
+    wlz_type = models.CharField(_("soort Wlz-aanvraag"), max_length=20, choices=WlzAanvraagType.choices, blank=True)
+    huidig_zorgprofiel = models.CharField(
+        _("huidig zorgprofiel"), max_length=3, choices=Zorgprofiel.choices, blank=True
+    )
+    urgent = models.BooleanField(_("aanvraag onder bijzondere omstandigheden"), default=False)
+    urgent_reason = models.TextField(_("toelichting bijzondere omstandigheden"), blank=True)
+
+    # Client
+    client_bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True, validators=[validate_bsn])
+    client_initials = models.CharField(_("voorletters"), max_length=20, blank=True)
+    client_name_prefix = models.CharField(_("tussenvoegsels"), max_length=30, blank=True)
+    client_last_name = models.CharField(_("achternaam"), max_length=150, blank=True)
+    client_date_of_birth = models.DateField(
+        _("geboortedatum"), null=True, blank=True, validators=[validate_not_in_future]
+    )
+    client_sex = models.CharField(_("geslacht"), max_length=1, choices=Geslacht.choices, blank=True)
+    client_street = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    client_postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[postcode_validator])
+    client_city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    client_zorgverzekeraar = models.CharField(_("zorgverzekeraar"), max_length=100, blank=True)
+    client_taken_over = models.BooleanField(_("overgenomen uit het CIZ-register"), default=False)
+
+    # Aanvrager / ondertekenaar
+    heeft_wettelijk_vertegenwoordiger = models.BooleanField(
+        _("de cliënt heeft een wettelijk vertegenwoordiger"), null=True, blank=True
+    )
+    aanvrager_rol = models.CharField(_("wie ondertekent"), max_length=30, choices=AanvragerRol.choices, blank=True)
+    aanvrager_naam = models.CharField(_("naam aanvrager"), max_length=200, blank=True)
+    aanvrager_telefoon = models.CharField(_("telefoonnummer aanvrager"), max_length=20, blank=True)
+    aanvrager_email = models.EmailField(_("e-mailadres aanvrager"), blank=True)
+    aanvrager_straat = models.CharField(_("postadres: straat en huisnummer of postbus"), max_length=200, blank=True)
+    aanvrager_postcode = models.CharField(
+        _("postadres: postcode"), max_length=7, blank=True, validators=[postcode_validator]
+    )
+    aanvrager_plaats = models.CharField(_("postadres: plaats"), max_length=100, blank=True)
+    contactpersoon_naam = models.CharField(_("naam contactpersoon"), max_length=200, blank=True)
+    contactpersoon_relatie = models.CharField(
+        _("relatie tot de cliënt"), max_length=20, choices=Relatie.choices, blank=True
+    )
+    contactpersoon_telefoon = models.CharField(_("telefoonnummer contactpersoon"), max_length=20, blank=True)
+    contactpersoon2_naam = models.CharField(_("naam tweede contactpersoon"), max_length=200, blank=True)
+    contactpersoon2_relatie = models.CharField(
+        _("relatie tweede contactpersoon tot de cliënt"), max_length=20, choices=Relatie.choices, blank=True
+    )
+    contactpersoon2_telefoon = models.CharField(_("telefoonnummer tweede contactpersoon"), max_length=20, blank=True)
+
+    # Zorgvraag
+    grondslagen = models.JSONField(_("grondslagen"), default=list, blank=True)
+    diagnose = models.TextField(_("diagnose"), blank=True)
+    diagnose_behandelaar_naam = models.CharField(
+        _("naam behandelaar die de diagnose stelde"), max_length=200, blank=True
+    )
+    diagnose_behandelaar_functie = models.CharField(_("functie van die behandelaar"), max_length=200, blank=True)
+    diagnose_datum = models.DateField(_("datum diagnose"), null=True, blank=True, validators=[validate_not_in_future])
+    ziekteverloop = models.TextField(_("ziekteverloop, behandelingen en complicaties"), blank=True)
+    prognose = models.CharField(_("prognose"), max_length=1, choices=Prognose.choices, blank=True)
+    beperkingen = models.TextField(_("beperkingen en psychisch en sociaal functioneren"), blank=True)
+    voorkeur_client = models.CharField(
+        _("zorgwens (voorkeur cliënt)"), max_length=2, choices=VoorkeurClient.choices, blank=True
+    )
+    opnamedatum = models.DateField(_("opnamedatum"), null=True, blank=True)
+    machtiging_behandelaar = models.BooleanField(
+        _("de cliënt machtigt het CIZ om medische informatie op te vragen bij een behandelaar"), null=True, blank=True
+    )
+    behandelaar_naam = models.CharField(_("naam behandelaar"), max_length=200, blank=True)
+    behandelaar_functie = models.CharField(_("functie behandelaar"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("aanvraag")
+        verbose_name_plural = _("aanvragen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"], name="aanvraag_org_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=AanvraagStatus.CONCEPT) | Q(reference__isnull=False, submitted_at__isnull=False),
+                name="aanvraag_submitted_has_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or _("Concept %(pk)s") % {"pk": self.pk}
+
+
+class AanvraagStatusChange(models.Model):
+    aanvraag = models.ForeignKey(Aanvraag, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("van"), max_length=20, choices=AanvraagStatus.choices, blank=True)
+    to_status = models.CharField(_("naar"), max_length=20, choices=AanvraagStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door")
+    )
+    changed_at = models.DateTimeField(_("op"), auto_now_add=True)
+    note = models.TextField(_("toelichting"), blank=True)
+    deadline = models.DateField(_("uiterste beslisdatum na de wijziging"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statusgeschiedenis")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def bijlage_path(instance: "Bijlage", filename: str) -> str:
+    # The stored name never contains the user's file name (which may hold a client's name).
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[instance.content_type]
+    return f"aanvragen/{instance.aanvraag_id}/{instance.token}.{extension}"
+
+
+class Bijlage(models.Model):
+    aanvraag = models.ForeignKey(Aanvraag, on_delete=models.CASCADE, related_name="bijlagen")
+    soort = models.CharField(_("soort bijlage"), max_length=30, choices=BijlageSoort.choices)
+    file = models.FileField(_("bestand"), storage=private_storage, upload_to=bijlage_path, max_length=200)
+    token = models.CharField(max_length=32, unique=True)
+    original_name = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(_("bestandstype"), max_length=40)
+    size = models.PositiveIntegerField(_("grootte in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("toegevoegd door")
+    )
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

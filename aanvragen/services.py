@@ -1,0 +1,428 @@
+"""Rules that write: client access with consents and the access log, concepts, submitting, status changes.
+
+Views, forms, the admin and tasks call these functions; none of them re-implements a rule.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aanvragen import selectors
+from aanvragen.choices import (
+    STATUS_TRANSITIONS,
+    VOORKEUR_MET_VERBLIJF,
+    AanvraagSoort,
+    AanvraagStatus,
+    AanvragerRol,
+    AccessAction,
+    AccessOutcome,
+    Besluit,
+    BijlageSoort,
+    ConsentKind,
+    WlzAanvraagType,
+)
+from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bijlage, Client, ClientConsent, Indicatie
+from accounts.models import User
+from accounts.services import client_address
+
+# Which consent each client-data action needs; one kind never stands in for another.
+ACTION_CONSENT = {
+    AccessAction.NAW_INZIEN: ConsentKind.NAW_INZIEN,
+    AccessAction.INDICATIE_RAADPLEGEN: ConsentKind.INDICATIE_RAADPLEGEN,
+    AccessAction.INDICATIEGEGEVENS_OVERNEMEN: ConsentKind.INDICATIEGEGEVENS_OVERNEMEN,
+}
+
+
+class ConsentRequired(PermissionDenied):
+    """The organisation has no valid consent of the kind this action needs."""
+
+
+# --- Client register: lookup, consents, access log ---------------------------------------------------
+
+
+def access_log_write(
+    *, user: User, bsn: str, action: str, found: bool, consent: ClientConsent | None, request: HttpRequest | None
+) -> AccessLogEntry:
+    return AccessLogEntry.objects.create(
+        user=user,
+        organisation=user.organisation,
+        client_bsn=bsn,
+        action=action,
+        consent=consent,
+        outcome=AccessOutcome.FOUND if found else AccessOutcome.NOT_FOUND,
+        ip_address=client_address(request),
+    )
+
+
+@transaction.atomic
+def client_search(*, user: User, bsn: str, request: HttpRequest | None = None) -> None:
+    """'Cliënt zoeken': logged, found or not, with the same queries; shows nothing without a consent."""
+    selectors.organisation_of(user)
+    found = Client.objects.filter(bsn=bsn).exists()
+    access_log_write(user=user, bsn=bsn, action=AccessAction.ZOEKEN, found=found, consent=None, request=request)
+
+
+@dataclass(frozen=True)
+class ClientData:
+    consent: ClientConsent
+    client: Client | None = None
+    indicaties: tuple[Indicatie, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.client is not None or bool(self.indicaties)
+
+
+@transaction.atomic
+def client_data_access(*, user: User, bsn: str, action: str, request: HttpRequest | None = None) -> ClientData:
+    """The one door to client data: checks the consent of exactly this kind and logs the access.
+
+    Found and not found take the same queries (consent, one read, one log insert)."""
+    organisation = selectors.organisation_of(user)
+    consent = selectors.consent_valid(organisation=organisation, bsn=bsn, kind=ACTION_CONSENT[action])
+    if consent is None:
+        raise ConsentRequired(action)
+    if action == AccessAction.INDICATIE_RAADPLEGEN:
+        indicaties = tuple(Indicatie.objects.filter(client__bsn=bsn).order_by("-valid_from"))
+        data = ClientData(consent=consent, indicaties=indicaties)
+    else:
+        data = ClientData(consent=consent, client=Client.objects.filter(bsn=bsn).first())
+    access_log_write(user=user, bsn=bsn, action=action, found=data.found, consent=consent, request=request)
+    return data
+
+
+@transaction.atomic
+def consent_record(
+    *, user: User, bsn: str, kind: str, given_by: str, signed_on: date, archive_reference: str
+) -> ClientConsent:
+    consent = ClientConsent(
+        organisation=selectors.organisation_of(user),
+        client_bsn=bsn,
+        kind=kind,
+        given_by=given_by,
+        signed_on=signed_on,
+        archive_reference=archive_reference.strip(),
+        recorded_by=user,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+# --- Concepts ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def aanvraag_create(*, user: User, soort: str) -> Aanvraag:
+    organisation = selectors.organisation_of(user)
+    # Gated here, not only in the form: a hand-made POST must not get past the profile.
+    if soort not in selectors.aanvraagsoorten_allowed(organisation):
+        raise PermissionDenied("profiel")
+    if soort not in selectors.AANVRAAGSOORTEN_GEBOUWD:
+        raise ValidationError(_("Deze soort aanvraag kunt u nog niet in Portero indienen."))
+    aanvraag = Aanvraag(organisation=organisation, created_by=user, soort=soort)
+    aanvraag.full_clean()
+    aanvraag.save()
+    return aanvraag
+
+
+@transaction.atomic
+def aanvraag_concept_save(*, aanvraag: Aanvraag, values: dict) -> Aanvraag:
+    locked = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
+    if locked.status != AanvraagStatus.CONCEPT:
+        raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def aanvraag_client_take_over(*, aanvraag: Aanvraag, user: User, bsn: str, request: HttpRequest | None = None) -> bool:
+    """Fill the client block from the register; needs the 'Indicatiegegevens overnemen' consent."""
+    data = client_data_access(user=user, bsn=bsn, action=AccessAction.INDICATIEGEGEVENS_OVERNEMEN, request=request)
+    client = data.client
+    if client is None:
+        aanvraag_concept_save(aanvraag=aanvraag, values={"client_bsn": bsn, "client_taken_over": False})
+        return False
+    aanvraag_concept_save(
+        aanvraag=aanvraag,
+        values={
+            "client_bsn": client.bsn,
+            "client_initials": client.initials,
+            "client_name_prefix": client.name_prefix,
+            "client_last_name": client.last_name,
+            "client_date_of_birth": client.date_of_birth,
+            "client_sex": client.sex,
+            "client_street": client.street,
+            "client_postcode": client.postcode,
+            "client_city": client.city,
+            "client_taken_over": True,
+        },
+    )
+    return True
+
+
+# --- The rules of a Wlz application (DOMAIN.md §4.1, §6) ----------------------------------------------
+
+WLZ_REQUIRED = {
+    "wlz_type": _("Kies of dit een eerste aanvraag of een herindicatie is."),
+    "client_bsn": _("Vul het BSN van de cliënt in."),
+    "client_initials": _("Vul de voorletters van de cliënt in."),
+    "client_last_name": _("Vul de achternaam van de cliënt in."),
+    "client_date_of_birth": _("Vul de geboortedatum van de cliënt in."),
+    "client_sex": _("Kies het geslacht van de cliënt."),
+    "client_street": _("Vul de straat en het huisnummer van de cliënt in."),
+    "client_postcode": _("Vul de postcode van de cliënt in."),
+    "client_city": _("Vul de woonplaats van de cliënt in."),
+    "heeft_wettelijk_vertegenwoordiger": _("Geef aan of de cliënt een wettelijk vertegenwoordiger heeft."),
+    "aanvrager_rol": _("Kies wie de aanvraag ondertekent."),
+    "aanvrager_naam": _("Vul de naam van de aanvrager in."),
+    "aanvrager_telefoon": _("Vul het telefoonnummer van de aanvrager in."),
+    "aanvrager_straat": _("Vul het postadres van de aanvrager in."),
+    "aanvrager_postcode": _("Vul de postcode van het postadres in."),
+    "aanvrager_plaats": _("Vul de plaats van het postadres in."),
+    "grondslagen": _("Kies ten minste één grondslag."),
+    "diagnose": _("Beschrijf de diagnose."),
+    "diagnose_behandelaar_naam": _("Vul de naam in van de behandelaar die de diagnose stelde."),
+    "diagnose_behandelaar_functie": _("Vul de functie in van de behandelaar die de diagnose stelde."),
+    "diagnose_datum": _("Vul de datum van de diagnose in."),
+    "ziekteverloop": _("Beschrijf het ziekteverloop."),
+    "voorkeur_client": _("Kies de zorgwens van de cliënt."),
+    "machtiging_behandelaar": _("Geef aan of de cliënt het CIZ machtigt medische informatie op te vragen."),
+}
+MINOR_SIGNERS = (AanvragerRol.OUDER_MET_GEZAG, AanvragerRol.VOOGD)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def wlz_errors(aanvraag: Aanvraag, *, complete: bool, today: date | None = None) -> dict[str, str]:
+    """Field → Dutch message. `complete` adds the required fields (for 'Verder' and 'Indienen'); the consistency
+    rules apply to whatever has been filled in, also for a concept."""
+    today = today or timezone.localdate()
+    a = aanvraag
+    errors: dict[str, str] = {}
+    if complete:
+        errors.update({name: message for name, message in WLZ_REQUIRED.items() if getattr(a, name) in ("", None, [])})
+        if a.wlz_type == WlzAanvraagType.HERINDICATIE and not a.huidig_zorgprofiel:
+            errors["huidig_zorgprofiel"] = _("Kies het huidige zorgprofiel van de cliënt.")
+        if a.urgent and not a.urgent_reason.strip():
+            errors["urgent_reason"] = _("Licht toe welke bijzondere omstandigheden er zijn.")
+        if a.machtiging_behandelaar:
+            if not a.behandelaar_naam.strip():
+                errors["behandelaar_naam"] = _("Vul de naam van de behandelaar in: de cliënt geeft een machtiging.")
+            if not a.behandelaar_functie.strip():
+                errors["behandelaar_functie"] = _(
+                    "Vul de functie van de behandelaar in: de cliënt geeft een machtiging."
+                )
+    if a.client_date_of_birth and a.aanvrager_rol:
+        minor = age_on(a.client_date_of_birth, today) < 18
+        if minor and a.aanvrager_rol not in MINOR_SIGNERS:
+            errors["aanvrager_rol"] = _(
+                "De cliënt is jonger dan 18 jaar. Een ouder met gezag of een voogd ondertekent de aanvraag."
+            )
+        elif not minor and a.aanvrager_rol in MINOR_SIGNERS:
+            errors["aanvrager_rol"] = _(
+                "De cliënt is 18 jaar of ouder. Een ouder met gezag of voogd ondertekent alleen voor een minderjarige."
+            )
+        elif (
+            not minor
+            and a.heeft_wettelijk_vertegenwoordiger
+            and a.aanvrager_rol != AanvragerRol.WETTELIJK_VERTEGENWOORDIGER
+        ):
+            errors["aanvrager_rol"] = _(
+                "De cliënt heeft een wettelijk vertegenwoordiger. Die ondertekent de aanvraag, niet de cliënt."
+            )
+    if a.aanvrager_rol == AanvragerRol.WETTELIJK_VERTEGENWOORDIGER and a.heeft_wettelijk_vertegenwoordiger is False:
+        errors["heeft_wettelijk_vertegenwoordiger"] = _(
+            "U kiest een wettelijk vertegenwoordiger als ondertekenaar. Geef dan ook aan dat de cliënt er een heeft."
+        )
+    for prefix in ("contactpersoon", "contactpersoon2"):
+        if getattr(a, f"{prefix}_naam").strip() and not getattr(a, f"{prefix}_relatie"):
+            errors[f"{prefix}_relatie"] = _("Kies de relatie van de contactpersoon tot de cliënt.")
+    if a.opnamedatum and a.voorkeur_client not in VOORKEUR_MET_VERBLIJF:
+        errors["opnamedatum"] = _("Een opnamedatum vult u alleen in bij verblijf in een instelling.")
+    if a.client_date_of_birth and a.diagnose_datum and a.diagnose_datum < a.client_date_of_birth:
+        errors["diagnose_datum"] = _("De datum van de diagnose ligt vóór de geboortedatum van de cliënt.")
+    return errors
+
+
+def bijlagen_missing(aanvraag: Aanvraag) -> list[str]:
+    """Attachments a complete Wlz application needs (DOMAIN.md §4.1)."""
+    present = set(aanvraag.bijlagen.values_list("soort", flat=True))
+    needed = [BijlageSoort.DIAGNOSE]
+    if aanvraag.aanvrager_rol == AanvragerRol.GEMACHTIGDE:
+        needed.append(BijlageSoort.MACHTIGING)
+    if aanvraag.aanvrager_rol in (AanvragerRol.WETTELIJK_VERTEGENWOORDIGER, AanvragerRol.VOOGD):
+        needed.append(BijlageSoort.BEWIJS_VERTEGENWOORDIGING)
+    return [
+        _("Voeg een bijlage toe van de soort '%(soort)s'.") % {"soort": soort.label}
+        for soort in needed
+        if soort not in present
+    ]
+
+
+# --- Attachments -------------------------------------------------------------------------------------
+
+MAGIC_NUMBERS = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def bijlage_content_type(upload: UploadedFile) -> str:
+    """Decide the type by the file's first bytes, never by its name or the browser's claim."""
+    if upload.size > settings.PORTERO_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("Het bestand is te groot. Het mag hoogstens %(mb)s MB zijn.")
+            % {"mb": settings.PORTERO_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return content_type
+    raise ValidationError(_("Voeg een PDF-, PNG- of JPEG-bestand toe."), code="file_type")
+
+
+@transaction.atomic
+def bijlage_add(*, aanvraag: Aanvraag, user: User, soort: str, upload: UploadedFile) -> Bijlage:
+    locked = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
+    if locked.status != AanvraagStatus.CONCEPT:
+        raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    bijlage = Bijlage(
+        aanvraag=locked,
+        soort=soort,
+        token=secrets.token_hex(16),
+        original_name=(upload.name or "bijlage")[-200:],
+        content_type=bijlage_content_type(upload),
+        size=upload.size,
+        uploaded_by=user,
+    )
+    bijlage.file.save("upload", upload, save=False)
+    try:
+        bijlage.full_clean()
+        bijlage.save()
+    except Exception:
+        bijlage.file.delete(save=False)
+        raise
+    return bijlage
+
+
+@transaction.atomic
+def bijlage_delete(*, bijlage: Bijlage) -> None:
+    locked = Aanvraag.objects.select_for_update().get(pk=bijlage.aanvraag_id)
+    if locked.status != AanvraagStatus.CONCEPT:
+        raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    name, storage = bijlage.file.name, bijlage.file.storage
+    bijlage.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Submitting and processing ---------------------------------------------------------------------
+
+REFERENCE_PREFIX = {
+    AanvraagSoort.WLZ: "WLZ",
+    AanvraagSoort.WZD_ARTIKEL_21: "WZD",
+    AanvraagSoort.PARTNERVERBLIJF: "PV",
+}
+
+
+def deadline_compute(*, submitted_at: datetime, urgent: bool) -> date:
+    """6 weeks after the (Dutch) day of submission; 2 weeks under bijzondere omstandigheden."""
+    weeks = settings.PORTERO_DEADLINE_WEEKS_URGENT if urgent else settings.PORTERO_DEADLINE_WEEKS
+    return timezone.localdate(submitted_at) + timedelta(weeks=weeks)
+
+
+@transaction.atomic
+def aanvraag_submit(*, aanvraag_id: int, user: User) -> Aanvraag:
+    """'Indienen'. Idempotent: the concept row is locked and a second submit returns the first result."""
+    organisation = selectors.organisation_of(user)
+    aanvraag = Aanvraag.objects.select_for_update().filter(pk=aanvraag_id, organisation=organisation).first()
+    if aanvraag is None:
+        raise PermissionDenied
+    if aanvraag.status != AanvraagStatus.CONCEPT:
+        return aanvraag
+    refusal = selectors.submit_refusal(organisation)
+    if refusal:
+        raise ValidationError(refusal, code="organisation")
+    if aanvraag.soort not in selectors.aanvraagsoorten_allowed(organisation):
+        raise PermissionDenied("profiel")
+    errors = wlz_errors(aanvraag, complete=True)
+    missing = bijlagen_missing(aanvraag)
+    if errors or missing:
+        raise ValidationError({**errors, **({"bijlagen": missing} if missing else {})})
+    now = timezone.now()
+    aanvraag.status = AanvraagStatus.INGEDIEND
+    aanvraag.submitted_at = now
+    aanvraag.submitted_by = user
+    aanvraag.deadline = deadline_compute(submitted_at=now, urgent=aanvraag.urgent)
+    aanvraag.reference = f"{REFERENCE_PREFIX[aanvraag.soort]}-{timezone.localdate(now).year}-{aanvraag.pk:06d}"
+    aanvraag.full_clean()
+    aanvraag.save()
+    AanvraagStatusChange.objects.create(
+        aanvraag=aanvraag,
+        from_status=AanvraagStatus.CONCEPT,
+        to_status=AanvraagStatus.INGEDIEND,
+        changed_by=user,
+        deadline=aanvraag.deadline,
+    )
+    from aanvragen.tasks import send_receipt_mail
+
+    transaction.on_commit(lambda: send_receipt_mail.delay(aanvraag.pk))
+    return aanvraag
+
+
+@transaction.atomic
+def aanvraag_status_change(
+    *, aanvraag_id: int, user: User, to_status: str, note: str = "", besluit: str = "", besluit_zorgprofiel: str = ""
+) -> Aanvraag:
+    """A CIZ status change with its history; the term is suspended while the application is 'onvolledig'."""
+    aanvraag = Aanvraag.objects.select_for_update().get(pk=aanvraag_id)
+    from_status = aanvraag.status
+    if to_status not in STATUS_TRANSITIONS.get(from_status, ()):
+        raise ValidationError(
+            {
+                "to_status": _("Een aanvraag met status '%(van)s' kan niet naar '%(naar)s'.")
+                % {"van": AanvraagStatus(from_status).label, "naar": AanvraagStatus(to_status).label}
+            }
+        )
+    if to_status == AanvraagStatus.BESLUIT_GENOMEN:
+        if not besluit:
+            raise ValidationError({"besluit": _("Kies de uitkomst van het besluit.")})
+        if besluit == Besluit.TOEGEKEND and not besluit_zorgprofiel:
+            raise ValidationError({"besluit_zorgprofiel": _("Kies het toegekende zorgprofiel.")})
+        aanvraag.besluit = besluit
+        aanvraag.besluit_zorgprofiel = besluit_zorgprofiel if besluit == Besluit.TOEGEKEND else ""
+    today = timezone.localdate()
+    if from_status == AanvraagStatus.ONVOLLEDIG and aanvraag.suspended_since:
+        aanvraag.deadline += today - aanvraag.suspended_since
+        aanvraag.suspended_since = None
+    if to_status == AanvraagStatus.ONVOLLEDIG:
+        aanvraag.suspended_since = today
+    aanvraag.status = to_status
+    aanvraag.full_clean()
+    aanvraag.save()
+    AanvraagStatusChange.objects.create(
+        aanvraag=aanvraag,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=user,
+        note=note.strip(),
+        deadline=aanvraag.deadline,
+    )
+    return aanvraag
