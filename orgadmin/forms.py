@@ -34,7 +34,6 @@ class UserForm(forms.Form):
     )
     uzi_number = forms.CharField(
         label=_("UZI-nummer"),
-        max_length=9,
         required=False,
         validators=[uzi_validator],
         help_text=_(

@@ -1,0 +1,198 @@
+"""'Gebruikers': search, the deleted filter, sorting, pagination and a constant number of queries."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from orgadmin import selectors
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("orgadmin:user_list")
+
+
+def login_names(response) -> list[str]:
+    return re.findall(r'<td><a href="/beheer/gebruiker/[^/]+/">([^<]+)</a></td>', response.content.decode())
+
+
+@pytest.fixture
+def people(org_a, admin_a, user_a):
+    """admin_a (Anna Dijkstra), user_a (Bram Jansen) and one with every searchable field distinct."""
+    return UserFactory(
+        organisation=org_a,
+        username="pvdberg",
+        initials="P.Q.",
+        first_name="Pieter",
+        name_prefix="van den",
+        last_name="Berg",
+        email="p.bergje@zorg-a.nl",
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["pvdB", "PIETER", "berg", "p.q.", "VAN DEN", "bergje@", "Pieter van den Berg"], ids=str
+)
+def test_search_matches_login_name_name_initials_prefix_and_email_case_insensitively(admin_client, people, query):
+    names = login_names(admin_client.get(LIST, {"zoeken": query}))
+    assert names == ["pvdberg"]
+
+
+def test_empty_search_shows_all_active_users(admin_client, people):
+    assert login_names(admin_client.get(LIST, {"zoeken": ""})) == ["beheerdera", "gebruikera", "pvdberg"]
+
+
+def test_search_is_scoped_to_own_organisation(admin_client, people, admin_b):
+    assert login_names(admin_client.get(LIST, {"zoeken": "beheerder"})) == ["beheerdera"]
+
+
+def test_only_active_users_by_default(admin_client, user_a, deleted_a, inactive_a):
+    assert login_names(admin_client.get(LIST)) == ["beheerdera", "gebruikera"]
+
+
+def test_show_deleted_adds_deleted_and_inactive_users_with_the_reason(admin_client, user_a, deleted_a, inactive_a):
+    response = admin_client.get(LIST, {"verwijderd": "on"})
+    assert login_names(response) == ["beheerdera", "gebruikera", "oudgebruiker", "slaper"]
+    html = response.content.decode()
+    assert "Verwijderd: Uit dienst" in html
+    assert "Inactief: 6 maanden niet ingelogd" in html
+
+
+def test_wis_filter_links_to_the_bare_list(admin_client):
+    html = admin_client.get(LIST, {"zoeken": "x", "verwijderd": "on"}).content.decode()
+    assert f'<a class="button button-secondary" href="{LIST}">Wis Filter</a>' in html
+
+
+@pytest.fixture
+def sortable(org_a, admin_a):
+    now = timezone.now()
+    admin_a.last_login = now
+    admin_a.save()
+    UserFactory(
+        organisation=org_a, username="zander", first_name="Zoe", last_name="Aalders", last_login=now - timedelta(days=3)
+    )
+    UserFactory(organisation=org_a, username="bert", first_name="Bert", last_name="Zwart", last_login=None)
+    UserFactory(
+        organisation=org_a,
+        username="karel",
+        first_name="Karel",
+        last_name="Mols",
+        deleted_at=now,
+        deletion_reason="Andere baan",
+        last_login=now - timedelta(days=10),
+    )
+    UserFactory(organisation=org_a, username="inge", first_name="Inge", last_name="Tol", deactivated_at=now)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("inlognaam", ["beheerdera", "bert", "inge", "karel", "zander"]),
+        ("-inlognaam", ["zander", "karel", "inge", "bert", "beheerdera"]),
+        ("naam", ["zander", "beheerdera", "karel", "inge", "bert"]),
+        ("-naam", ["bert", "inge", "karel", "beheerdera", "zander"]),
+        ("laatste_inlog", ["bert", "inge", "karel", "zander", "beheerdera"]),
+        ("-laatste_inlog", ["beheerdera", "zander", "karel", "inge", "bert"]),
+        ("opmerking", ["beheerdera", "bert", "zander", "inge", "karel"]),
+        ("-opmerking", ["karel", "inge", "zander", "bert", "beheerdera"]),
+    ],
+)
+def test_sorting_each_column_both_ways(admin_client, sortable, sort, expected):
+    response = admin_client.get(LIST, {"verwijderd": "on", "sort": sort})
+    assert login_names(response) == expected
+
+
+def test_sorted_column_has_aria_sort_and_its_link_reverses_the_direction(admin_client, sortable):
+    html = admin_client.get(LIST, {"sort": "naam", "zoeken": "a"}).content.decode()
+    assert re.search(
+        r'<th scope="col" aria-sort="ascending">\s*<a class="sort-link" href="\?sort=-naam&amp;zoeken=a"', html
+    ) or re.search(
+        r'<th scope="col" aria-sort="ascending">\s*<a class="sort-link" href="\?zoeken=a&amp;sort=-naam"', html
+    )
+    assert html.count("aria-sort=") == 1
+    html = admin_client.get(LIST, {"sort": "-naam"}).content.decode()
+    assert 'aria-sort="descending"' in html and "?sort=naam" in html
+
+
+def test_default_sort_is_login_name_ascending(admin_client, sortable):
+    html = admin_client.get(LIST).content.decode()
+    assert re.search(r'aria-sort="ascending">\s*<a class="sort-link" href="\?sort=-inlognaam">Inlognaam', html)
+
+
+def test_unknown_sort_falls_back_to_login_name(admin_client, sortable):
+    assert login_names(admin_client.get(LIST, {"sort": "password"}))[0] == "beheerdera"
+
+
+def test_pagination_keeps_search_filter_and_sort(admin_client, org_a):
+    User.objects.bulk_create(
+        User(
+            username=f"piet{n:02d}",
+            organisation=org_a,
+            initials="P.",
+            first_name="Piet",
+            last_name=f"Paal{n:02d}",
+            email=f"piet{n:02d}@zorg-a.nl",
+            password="!",
+        )
+        for n in range(30)
+    )
+    response = admin_client.get(LIST, {"zoeken": "piet", "verwijderd": "on", "sort": "-inlognaam"})
+    assert login_names(response)[0] == "piet29" and len(login_names(response)) == 25
+    html = response.content.decode()
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', html).group(1).replace("&amp;", "&")
+    for part in ("zoeken=piet", "verwijderd=on", "sort=-inlognaam", "pagina=2"):
+        assert part in next_link
+    second = admin_client.get(LIST + next_link)
+    assert login_names(second) == ["piet04", "piet03", "piet02", "piet01", "piet00"]
+
+
+def test_login_name_links_to_the_users_page(admin_client, user_a):
+    html = admin_client.get(LIST).content.decode()
+    assert f'<a href="{reverse("orgadmin:user_detail", kwargs={"username": "gebruikera"})}">gebruikera</a>' in html
+
+
+def bulk_users(organisation, count, start=0):
+    now = timezone.now()
+    User.objects.bulk_create(
+        User(
+            username=f"bulk{n:05d}",
+            organisation=organisation,
+            initials="B.",
+            first_name="Bulk",
+            last_name=f"Persoon{n}",
+            email=f"bulk{n:05d}@zorg-a.nl",
+            password="!",
+            last_login=now - timedelta(hours=n),
+            deleted_at=now if n % 7 == 0 else None,
+            deletion_reason="Uit dienst" if n % 7 == 0 else "",
+        )
+        for n in range(start, start + count)
+    )
+
+
+@pytest.mark.parametrize("params", [{}, {"verwijderd": "on", "sort": "-opmerking", "zoeken": "bulk", "pagina": "2"}])
+def test_list_page_query_count_is_the_same_for_10_and_1000_users(admin_client, org_a, params):
+    bulk_users(org_a, 40)
+    with CaptureQueriesContext(connection) as small:
+        assert admin_client.get(LIST, params).status_code == 200
+    bulk_users(org_a, 960, start=40)
+    with CaptureQueriesContext(connection) as large:
+        response = admin_client.get(LIST, params)
+    assert response.status_code == 200 and len(login_names(response)) == 25
+    assert len(large) == len(small)
+
+
+def test_list_page_stays_within_its_query_budget(admin_client, org_a, django_assert_max_num_queries):
+    bulk_users(org_a, 1000)
+    with django_assert_max_num_queries(10):
+        admin_client.get(LIST, {"verwijderd": "on", "sort": "naam"})
+
+
+def test_list_selector_never_returns_other_organisations(admin_a, admin_b, user_a):
+    users = selectors.users_for_admin_list(admin=admin_a, query="", show_deleted=True, sort="")
+    assert {u.organisation_id for u in users} == {admin_a.organisation_id}
