@@ -16,8 +16,10 @@ agb_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8
 
 
 def bsn_normalise(raw: str | None) -> str:
-    """Strip spaces, dots and dashes; an 8-digit number gets its leading zero back (it was lost in Excel)."""
-    digits = re.sub(r"[\s.\-]", "", raw or "")
+    """Strip spaces; an 8-digit number gets its leading zero back (it was lost in a spreadsheet).
+
+    Dots and dashes are not stripped: '12-03-1938' is a date, and must not turn into a BSN."""
+    digits = re.sub(r"\s", "", raw or "")
     if re.fullmatch(r"\d{8}", digits):
         digits = "0" + digits
     return digits

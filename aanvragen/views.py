@@ -1,6 +1,253 @@
-from django.shortcuts import render
+"""The aanvraag site: thin views. Scoped lookup (selectors) → form → service → redirect."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aanvragen import selectors, services
+from aanvragen.choices import AanvraagStatus, AccessAction, ConsentKind
+from aanvragen.forms import (
+    AanvraagFilterForm,
+    BijlageForm,
+    ClientSearchForm,
+    ConsentForm,
+    KiesAanvraagForm,
+    bsn_clean,
+)
+from aanvragen.steps import STEPS, step_by_slug, step_summary, steps_with_errors
+
+SESSION_BSN = "aanvragen_client_bsn"
+CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
+
+
+def organisation_member(view):
+    """The aanvraag site is for employees of a care organisation; CIZ staff get a clear 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.organisation_id is None:
+            return render(request, "aanvragen/geen_organisatie.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def home(request):
     """Start page of the aanvraag site for every logged-in, verified user."""
     return render(request, "aanvragen/home.html")
+
+
+# --- Cliënt zoeken ----------------------------------------------------------------------------------------
+
+
+@organisation_member
+def client_search(request):
+    form = ClientSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.client_search(user=request.user, bsn=form.cleaned_data["bsn"], request=request)
+        # The BSN stays in the session, never in a URL (and so never in access logs of proxies).
+        request.session[SESSION_BSN] = form.cleaned_data["bsn"]
+        return redirect("aanvragen:client_detail")
+    return render(request, "aanvragen/client_search.html", {"form": form})
+
+
+@organisation_member
+def client_detail(request):
+    bsn = request.session.get(SESSION_BSN)
+    if not bsn:
+        return redirect("aanvragen:client_search")
+    sections = {}
+    for action in CLIENT_DATA_ACTIONS:
+        try:
+            sections[action] = services.client_data_access(user=request.user, bsn=bsn, action=action, request=request)
+        except services.ConsentRequired:
+            sections[action] = None
+    overnemen = selectors.consent_valid(
+        organisation=request.user.organisation, bsn=bsn, kind=ConsentKind.INDICATIEGEGEVENS_OVERNEMEN
+    )
+    context = {
+        "bsn": bsn,
+        "naw": sections[AccessAction.NAW_INZIEN],
+        "indicatie": sections[AccessAction.INDICATIE_RAADPLEGEN],
+        "overnemen": overnemen,
+        "kinds": ConsentKind,
+    }
+    return render(request, "aanvragen/client_detail.html", context)
+
+
+@organisation_member
+def consent_create(request, kind):
+    bsn = request.session.get(SESSION_BSN)
+    if kind not in ConsentKind.values:
+        raise Http404
+    if not bsn:
+        return redirect("aanvragen:client_search")
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("aanvragen:client_detail")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("aanvragen:client_detail")
+    form = ConsentForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "statement"}
+        services.consent_record(user=request.user, bsn=bsn, kind=kind, **data)
+        messages.success(request, _("De toestemming is vastgelegd."))
+        return redirect(next_url)
+    context = {"form": form, "kind": ConsentKind(kind), "bsn": bsn, "next": next_url}
+    return render(request, "aanvragen/consent_form.html", context)
+
+
+# --- Nieuwe aanvraag -------------------------------------------------------------------------------------
+
+
+@organisation_member
+def aanvraag_new(request):
+    allowed = selectors.aanvraagsoorten_allowed(request.user.organisation)
+    buildable = tuple(s for s in allowed if s in selectors.AANVRAAGSOORTEN_GEBOUWD)
+    form = KiesAanvraagForm(request.POST or None, allowed=buildable)
+    if request.method == "POST":
+        # A hand-made POST for a type outside the profile is refused by the service, not only by the form.
+        if request.POST.get("soort") not in allowed:
+            raise PermissionDenied("profiel")
+        if form.is_valid():
+            aanvraag = services.aanvraag_create(user=request.user, soort=form.cleaned_data["soort"])
+            return redirect("aanvragen:step", aanvraag.pk, STEPS[0].slug)
+    context = {
+        "form": form,
+        "later": [s for s in allowed if s not in buildable],
+        "refusal": selectors.submit_refusal(request.user.organisation),
+    }
+    return render(request, "aanvragen/kies_aanvraag.html", context)
+
+
+@organisation_member
+def aanvraag_step(request, pk, step):
+    aanvraag = selectors.concept_for_user(request.user, pk)
+    spec = step_by_slug(step)
+    if spec.form is None:
+        raise Http404
+    if request.method == "POST" and "overnemen" in request.POST:
+        return _client_take_over(request, aanvraag, spec)
+    concept = "concept" in request.POST
+    form = spec.form(request.POST or None, instance=aanvraag, concept=concept)
+    if request.method == "POST" and form.is_valid():
+        services.aanvraag_concept_save(aanvraag=aanvraag, values=form.values())
+        if concept:
+            messages.success(request, _("Het concept is opgeslagen. U kunt later verder gaan via 'Aanvragen'."))
+            return redirect("aanvragen:list")
+        return redirect(spec.next_url(aanvraag.pk))
+    return render(request, "aanvragen/step.html", {"aanvraag": aanvraag, "form": form, "step": spec, "steps": STEPS})
+
+
+def _client_take_over(request, aanvraag, spec):
+    here = reverse("aanvragen:step", args=[aanvraag.pk, spec.slug])
+    try:
+        bsn = bsn_clean(request.POST.get("client_bsn", ""))
+    except ValidationError:
+        messages.error(request, _("Vul eerst een geldig BSN in; daarna kunt u de gegevens overnemen."))
+        return redirect(here)
+    try:
+        found = services.aanvraag_client_take_over(aanvraag=aanvraag, user=request.user, bsn=bsn, request=request)
+    except services.ConsentRequired:
+        request.session[SESSION_BSN] = bsn
+        consent_url = reverse("aanvragen:consent_create", args=[ConsentKind.INDICATIEGEGEVENS_OVERNEMEN])
+        return redirect(f"{consent_url}?next={here}")
+    if found:
+        messages.success(request, _("De gegevens van de cliënt zijn overgenomen uit het CIZ-register."))
+    else:
+        messages.warning(request, _("Dit BSN staat niet in het CIZ-register. Vul de gegevens van de cliënt zelf in."))
+    return redirect(here)
+
+
+@organisation_member
+def aanvraag_bijlagen(request, pk):
+    aanvraag = selectors.concept_for_user(request.user, pk)
+    form = BijlageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.bijlage_add(aanvraag=aanvraag, user=request.user, **form.cleaned_data_for_service())
+        messages.success(request, _("De bijlage is toegevoegd."))
+        return redirect("aanvragen:bijlagen", aanvraag.pk)
+    context = {"aanvraag": aanvraag, "form": form, "step": step_by_slug("bijlagen"), "steps": STEPS}
+    return render(request, "aanvragen/bijlagen.html", context)
+
+
+@require_POST
+@organisation_member
+def bijlage_delete(request, pk, bijlage_pk):
+    bijlage = selectors.bijlage_for_user(request.user, aanvraag_pk=pk, pk=bijlage_pk)
+    services.bijlage_delete(bijlage=bijlage)
+    messages.success(request, _("De bijlage is verwijderd."))
+    return redirect("aanvragen:bijlagen", pk)
+
+
+@organisation_member
+def bijlage_download(request, pk, bijlage_pk):
+    bijlage = selectors.bijlage_for_user(request.user, aanvraag_pk=pk, pk=bijlage_pk)
+    return FileResponse(
+        bijlage.file.open("rb"), as_attachment=True, filename=bijlage.original_name, content_type=bijlage.content_type
+    )
+
+
+@organisation_member
+def aanvraag_review(request, pk):
+    aanvraag = selectors.aanvraag_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            aanvraag = services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=request.user)
+        except ValidationError as error:
+            messages.error(
+                request,
+                " ".join(error.messages)
+                if not hasattr(error, "error_dict")
+                else _("De aanvraag is nog niet compleet. Vul de onderdelen hieronder aan."),
+            )
+        else:
+            return redirect("aanvragen:receipt", aanvraag.pk)
+    if aanvraag.status != AanvraagStatus.CONCEPT:
+        return redirect("aanvragen:detail", aanvraag.pk)
+    context = {
+        "aanvraag": aanvraag,
+        "summary": step_summary(aanvraag),
+        "problems": steps_with_errors(aanvraag),
+        "refusal": selectors.submit_refusal(request.user.organisation),
+        "step": step_by_slug("controleren"),
+        "steps": STEPS,
+    }
+    return render(request, "aanvragen/review.html", context)
+
+
+@organisation_member
+def aanvraag_receipt(request, pk):
+    aanvraag = selectors.aanvraag_for_user(request.user, pk)
+    if aanvraag.status == AanvraagStatus.CONCEPT:
+        return redirect("aanvragen:review", aanvraag.pk)
+    return render(request, "aanvragen/receipt.html", {"aanvraag": aanvraag})
+
+
+# --- Aanvragen -----------------------------------------------------------------------------------------
+
+
+@organisation_member
+def aanvraag_list(request):
+    form = AanvraagFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    aanvragen = selectors.aanvragen_for_organisation(request.user.organisation, **filters)
+    return render(request, "aanvragen/list.html", {"form": form, "aanvragen": aanvragen[:200]})
+
+
+@organisation_member
+def aanvraag_detail(request, pk):
+    aanvraag = selectors.aanvraag_for_user(request.user, pk)
+    context = {
+        "aanvraag": aanvraag,
+        "summary": step_summary(aanvraag),
+        "history": aanvraag.status_changes.select_related("changed_by"),
+        "bijlagen": aanvraag.bijlagen.all(),
+        "first_step": STEPS[0],
+    }
+    return render(request, "aanvragen/detail.html", context)

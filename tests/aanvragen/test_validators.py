@@ -36,8 +36,9 @@ def test_eight_digit_bsn_gets_a_leading_zero():
     assert bsn_is_valid(bsn_normalise("12345672"))
 
 
-def test_bsn_normalise_strips_spaces_and_dots():
-    assert bsn_normalise(" 1112.22.333 ") == "111222333"
+def test_bsn_normalise_strips_spaces_but_not_date_separators():
+    assert bsn_normalise(" 111 222 333 ") == "111222333"
+    assert not bsn_is_valid(bsn_normalise("12-03-1938"))
 
 
 @pytest.mark.parametrize("postcode", ["1234 AB", "1234AB", "9999zz"])
