@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE ?= portero.settings
 
 .PHONY: run test lint format install install-test migrate seed worker bench clean
 
@@ -30,7 +29,7 @@ run: install
 
 ## make test: install the test tools and run the whole suite (browser tests included).
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,10 +1,10 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
+from accounts.services import LoginRefusal, login_refusal
 
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
@@ -18,16 +18,41 @@ TOKEN_ERROR_MESSAGES = dict(
 )
 
 
+REFUSAL_MESSAGES = {
+    LoginRefusal.DELETED: _(
+        "Dit account is verwijderd en kan niet meer inloggen. Neem contact op met de organisatiebeheerder van uw "
+        "organisatie."
+    ),
+    LoginRefusal.INACTIVE: _(
+        "Uw account is inactief gemaakt omdat er 6 maanden niet mee is ingelogd. Het kan niet opnieuw worden "
+        "geactiveerd. Vraag de organisatiebeheerder van uw organisatie om een nieuw account voor u aan te maken."
+    ),
+    "inactive_org_admin": _(
+        "Uw account als organisatiebeheerder is inactief gemaakt omdat er 6 maanden niet mee is ingelogd. Het kan "
+        "niet opnieuw worden geactiveerd. Vraag een nieuwe inlognaam aan via contractbeheer@ciz.nl."
+    ),
+    LoginRefusal.PASSWORD_EXPIRED: _(
+        "Uw wachtwoord is verlopen (een wachtwoord is 3 maanden geldig). Vraag hieronder een link aan om een nieuw "
+        "wachtwoord in te stellen; u ontvangt die per mail."
+    ),
+}
+
+
 class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": LOGIN_FAILED_MESSAGE,
-        "inactive": LOGIN_FAILED_MESSAGE,
-    }
+    error_messages = {"invalid_login": LOGIN_FAILED_MESSAGE, "inactive": LOGIN_FAILED_MESSAGE}
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Inlognaam")
         self.fields["password"].label = _("Wachtwoord")
+        self.refusal = None
+
+    def confirm_login_allowed(self, user):
+        """Only reached with the right password, so telling the reason reveals nothing to a stranger."""
+        self.refusal = login_refusal(user=user, request=self.request)
+        if self.refusal is not None:
+            key = "inactive_org_admin" if self.refusal == LoginRefusal.INACTIVE and user.is_org_admin else self.refusal
+            raise forms.ValidationError(REFUSAL_MESSAGES[key], code=str(self.refusal))
 
 
 class SetPasswordForm(forms.Form):
@@ -53,9 +78,24 @@ class SetPasswordForm(forms.Form):
         second = self.cleaned_data.get("new_password2")
         if first and second and first != second:
             raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
-        if second:
-            password_validation.validate_password(second, self.user)
-        return second
+        return second  # the policy itself is checked by accounts.services.password_set
+
+
+class PasswordChangeForm(SetPasswordForm):
+    """Logged in: the current password, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Huidig wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        if not self.user.check_password(old):
+            raise forms.ValidationError(_("Het huidige wachtwoord is niet juist."))
+        return old
 
 
 class PasswordRequestForm(forms.Form):

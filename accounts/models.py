@@ -75,6 +75,8 @@ class UserManager(BaseUserManager):
         # Used by Django's own tooling only; Portero code creates users through accounts.services.
         user = self.model(username=username, email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
+        if password:
+            user.password_changed_at = timezone.now()
         user.save(using=self._db)
         return user
 
@@ -110,6 +112,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("CIZ-medewerker"), default=False, help_text=_("Mag in het CIZ-beheer."))
     date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     password_changed_at = models.DateTimeField(_("wachtwoord ingesteld op"), null=True, blank=True)
+    # Set by the nightly expire_passwords job; cleared when a new password is set.
+    password_expired_at = models.DateTimeField(_("wachtwoord verlopen op"), null=True, blank=True)
+    password_expiry_warned_at = models.DateTimeField(_("waarschuwing verloop verstuurd op"), null=True, blank=True)
     # Part of every set-password link's hash: issuing a new link invalidates the older ones.
     password_link_sent_at = models.DateTimeField(_("wachtwoordlink verstuurd op"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("inactief sinds"), null=True, blank=True)
@@ -161,6 +166,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class PasswordHistory(models.Model):
+    """A previous password of a user, as its hash (never in clear), for the 'not one of the last 12' rule."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vorig wachtwoord")
+        verbose_name_plural = _("vorige wachtwoorden")
+        ordering = ["-replaced_at", "-id"]
+        indexes = [models.Index(fields=["user", "-replaced_at"], name="pwhistory_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
 
 
 class AuditEvent(models.Model):

@@ -1,10 +1,15 @@
 """Account reads. Every lookup of organisation data for a request goes through a function here."""
 
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, PasswordHistory, User
 
 
 def domain_allowed(*, organisation: Organisation, domain: str) -> bool:
@@ -28,6 +33,10 @@ def login_names_starting_with(base: str) -> set[str]:
     return set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
 
 
+def user_by_pk(pk) -> User | None:
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
 def user_from_uidb64(uidb64: str) -> User | None:
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
@@ -38,3 +47,40 @@ def user_from_uidb64(uidb64: str) -> User | None:
 
 def active_users() -> "Q":
     return Q(deleted_at__isnull=True, deactivated_at__isnull=True)
+
+
+def password_hashes_in_use(*, user: User) -> list[str]:
+    """The current password hash and the previous ones the history rule forbids."""
+    previous = list(
+        PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
+            : settings.PORTERO_PASSWORD_HISTORY
+        ]
+    )
+    current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+    return [current, *previous] if current else previous
+
+
+def password_expires_at(*, user: User) -> datetime | None:
+    """A password is valid 3 months from when it was set (None: no password set yet)."""
+    if user.password_changed_at is None:
+        return None
+    return user.password_changed_at + relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
+
+
+def password_expiry_warning(*, user: User, now: datetime | None = None) -> datetime | None:
+    """The expiry moment when it is within the warning period (2 weeks) and not yet passed, else None."""
+    expires_at = password_expires_at(user=user)
+    now = now or timezone.now()
+    if expires_at is None or not (now < expires_at <= now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS)):
+        return None
+    return expires_at
+
+
+def idle_since(*, user: User) -> datetime:
+    """The last login, or the creation of the account if it never logged in."""
+    return user.last_login or user.date_joined
+
+
+def idle_cutoff(*, now: datetime) -> datetime:
+    """Accounts whose last login (or creation) is at or before this moment have been idle 6 months."""
+    return now - relativedelta(months=settings.PORTERO_IDLE_MONTHS)

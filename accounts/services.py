@@ -6,24 +6,32 @@ a rule.
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.util import random_hex
 from phonenumber_field.phonenumber import PhoneNumber
 from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
-from accounts.models import AuditEvent, EmailDomain, Organisation, User
+from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
 from accounts.ratelimit import rate_limit_exceeded
 
 Action = AuditEvent.Action
+IDLE_REASON = "6 maanden niet ingelogd"
 
 
 # --- Audit ----------------------------------------------------------------------------------------
@@ -279,11 +287,174 @@ def password_link_request(*, username: str, request: HttpRequest | None = None) 
 
 @transaction.atomic
 def password_set(*, user: User, raw_password: str, request: HttpRequest | None = None) -> None:
-    """Set a new password (the caller has validated it against the policy)."""
+    """Set a new password: validate it against the whole policy, keep the old hash in the history (the last
+    12), and start a new 3-month period."""
+    password_validation.validate_password(raw_password, user)
+    if user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+            settings.PORTERO_PASSWORD_HISTORY :
+        ]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
     user.set_password(raw_password)
     user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    user.password_expired_at = None
+    user.password_expiry_warned_at = None
+    user.save(update_fields=["password", "password_changed_at", "password_expired_at", "password_expiry_warned_at"])
     audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
+
+
+# --- May this person log in now? -------------------------------------------------------------------
+
+
+class LoginRefusal(StrEnum):
+    DELETED = "deleted"
+    INACTIVE = "inactive"
+    PASSWORD_EXPIRED = "password_expired"
+
+
+def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRefusal | None:
+    """The one rule for 'may this user log in now?', asked after the password proved correct.
+
+    An account idle for 6 months is deactivated right here too, not only by the nightly job.
+    """
+    if user.deleted_at is not None:
+        return LoginRefusal.DELETED
+    now = timezone.now()
+    if user.deactivated_at is None and selectors.idle_since(user=user) <= selectors.idle_cutoff(now=now):
+        user_deactivate_idle(user=user, request=request)
+    if user.deactivated_at is not None:
+        return LoginRefusal.INACTIVE
+    expires_at = selectors.password_expires_at(user=user)
+    if user.password_expired_at is not None or (expires_at is not None and expires_at <= now):
+        return LoginRefusal.PASSWORD_EXPIRED
+    return None
+
+
+@transaction.atomic
+def user_deactivate_idle(*, user: User, request: HttpRequest | None = None) -> None:
+    updated = User.objects.filter(pk=user.pk, deactivated_at__isnull=True, deleted_at__isnull=True).update(
+        deactivated_at=timezone.now(), deactivation_reason=IDLE_REASON
+    )
+    user.refresh_from_db(fields=["deactivated_at", "deactivation_reason"])
+    if updated:
+        audit_log(Action.USER_DEACTIVATED, target=user, request=request, reason=IDLE_REASON)
+
+
+def password_renewal_request(*, user: User, request: HttpRequest | None = None) -> bool:
+    """Mail a renewal link (expiry warning or expired password), within the same limits as 'Wachtwoord
+    aanvragen'. Returns False when the request was over the limit."""
+    limits = settings.PORTERO_PASSWORD_REQUEST_LIMITS
+    address = client_address(request) or "onbekend"
+    over_name = rate_limit_exceeded(f"pwreq:name:{user.username}", **limits["per_login_name"])
+    over_address = rate_limit_exceeded(f"pwreq:ip:{address}", **limits["per_address"])
+    if over_name or over_address or not user.is_active:
+        audit_log(Action.PASSWORD_LINK_REFUSED, target=user, request=request, rate_limited=True)
+        return False
+    password_link_send(user=user, purpose="renew", request=request)
+    return True
+
+
+# --- The second factor --------------------------------------------------------------------------------
+
+
+class CodeSend(StrEnum):
+    SENT = "sent"
+    COOLDOWN = "cooldown"
+    LIMIT = "limit"
+
+
+def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) -> CodeSend:
+    """Send a login code, at most once per cooldown and within caps per user and per client address, before
+    any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits."""
+    limits = settings.PORTERO_SMS_LIMITS
+    if not cache.add(f"sms:cooldown:{device.user_id}", 1, timeout=limits["cooldown_seconds"]):
+        return CodeSend.COOLDOWN
+    over_user = rate_limit_exceeded(f"sms:user:{device.user_id}", **limits["per_user"])
+    over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
+    if over_user or over_address:
+        return CodeSend.LIMIT
+    device.generate_challenge()
+    return CodeSend.SENT
+
+
+@transaction.atomic
+def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | None = None) -> None:
+    """After a correct code: a new device key, so the code just used (or any other sent before) cannot be used
+    again; and the audit entry."""
+    if isinstance(device, PhoneDevice):
+        device.key = random_hex()
+        device.save(update_fields=["key"])
+    audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
+
+
+# --- Nightly jobs (Celery beat and management commands call these) ---------------------------------
+
+
+def _audit_many(action: str, rows: list[tuple[int, int | None]], **detail: Any) -> None:
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(action=action, target_id=pk, organisation_id=org_id, detail=detail) for pk, org_id in rows]
+    )
+
+
+@transaction.atomic
+def idle_accounts_deactivate(*, now: datetime | None = None) -> int:
+    """Deactivate every account without a login (or, never logged in, created) 6 months ago or longer.
+
+    Set-based: one locking SELECT of the ids, one UPDATE, one INSERT of audit rows, whatever the number of
+    accounts. Idempotent, and a login racing with it waits for the row lock, then finds the account inactive.
+    """
+    cutoff = selectors.idle_cutoff(now=now or timezone.now())
+    idle = User.objects.filter(deleted_at__isnull=True, deactivated_at__isnull=True).filter(
+        Q(last_login__lte=cutoff) | Q(last_login__isnull=True, date_joined__lte=cutoff)
+    )
+    rows = list(idle.select_for_update().values_list("pk", "organisation_id"))
+    if rows:
+        User.objects.filter(pk__in=[pk for pk, _org in rows]).update(
+            deactivated_at=timezone.now(), deactivation_reason=IDLE_REASON
+        )
+        _audit_many(Action.USER_DEACTIVATED, rows, reason=IDLE_REASON, by="nachtelijke taak")
+    return len(rows)
+
+
+@transaction.atomic
+def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
+    """Mark passwords past their 3 months as expired, and mark (and mail) those entering the 2-week warning
+    period, once per password period. Set-based like idle_accounts_deactivate; returns (expired, warned)."""
+    from accounts.tasks import send_password_expiry_warnings
+
+    now = now or timezone.now()
+    valid = relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
+    expired_cutoff = now - valid
+    warning_cutoff = now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS) - valid
+    active = User.objects.filter(
+        deleted_at__isnull=True, deactivated_at__isnull=True, password_changed_at__isnull=False
+    )
+
+    expired = list(
+        active.filter(password_changed_at__lte=expired_cutoff, password_expired_at__isnull=True)
+        .select_for_update()
+        .values_list("pk", "organisation_id")
+    )
+    if expired:
+        User.objects.filter(pk__in=[pk for pk, _org in expired]).update(password_expired_at=now)
+        _audit_many(Action.PASSWORD_EXPIRED, expired)
+
+    to_warn = list(
+        active.filter(
+            password_changed_at__lte=warning_cutoff,
+            password_changed_at__gt=expired_cutoff,
+            password_expiry_warned_at__isnull=True,
+        )
+        .select_for_update()
+        .values_list("pk", "organisation_id")
+    )
+    if to_warn:
+        ids = [pk for pk, _org in to_warn]
+        User.objects.filter(pk__in=ids).update(password_expiry_warned_at=now)
+        _audit_many(Action.PASSWORD_EXPIRY_WARNED, to_warn)
+        transaction.on_commit(lambda: send_password_expiry_warnings.delay(ids))
+    return len(expired), len(to_warn)
 
 
 def sessions_clear_expired() -> int:

@@ -7,14 +7,14 @@ from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
 from accounts.models import AuditEvent, User
-from accounts.services import audit_log
+from accounts.services import audit_log, login_completed
 
 Action = AuditEvent.Action
 
 
 @receiver(user_verified)
-def audit_login(sender, request, user, device, **kwargs):
-    audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
+def complete_login(sender, request, user, device, **kwargs):
+    login_completed(user=user, device=device, request=request)
 
 
 @receiver(user_login_failed)

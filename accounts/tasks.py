@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import User
 from accounts.tokens import password_link_token_generator
 
@@ -41,6 +41,30 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
     }
     body = render_to_string("accounts/mail/password_link.txt", context)
     send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_expiry_warnings(user_ids: list[int]) -> None:
+    for user in User.objects.filter(pk__in=user_ids).select_related("organisation"):
+        if not user.is_active:
+            continue
+        context = {
+            "user": user,
+            "expires_at": selectors.password_expires_at(user=user),
+            "request_url": f"{settings.PORTERO_BASE_URL}{reverse('accounts:password_request')}",
+        }
+        body = render_to_string("accounts/mail/password_expiry_warning.txt", context)
+        send_mail("Portero: uw wachtwoord verloopt binnenkort", body, None, [user.email])
+
+
+@shared_task
+def deactivate_idle_accounts() -> int:
+    return services.idle_accounts_deactivate()
+
+
+@shared_task
+def expire_passwords() -> tuple[int, int]:
+    return services.passwords_expire()
 
 
 @shared_task

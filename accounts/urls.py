@@ -8,6 +8,8 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord/aanvragen/", views.password_request, name="password_request"),
     path("wachtwoord/aangevraagd/", views.password_request_done, name="password_request_done"),
+    path("wachtwoord/vernieuwen/", views.password_renew, name="password_renew"),
+    path("wachtwoord/wijzigen/", views.password_change, name="password_change"),
     path("wachtwoord/instellen/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
     path("wachtwoord/ingesteld/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
 ]

@@ -1,21 +1,36 @@
 import django_otp
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from two_factor.plugins.registry import registry
 from two_factor.views import LoginView, SetupView
 
 from accounts import selectors, services
-from accounts.forms import TOKEN_ERROR_MESSAGES, LoginForm, PasswordRequestForm, SetPasswordForm
+from accounts.forms import (
+    TOKEN_ERROR_MESSAGES,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordRequestForm,
+    SetPasswordForm,
+)
 from accounts.tokens import password_link_token_generator
+
+RENEWAL_SESSION_KEY = "portero_password_renewal_user"
 
 
 class PorteroLoginView(LoginView):
-    """Login name + password ('Log on'), then the SMS code. Only SMS; no backup tokens."""
+    """Login name + password ('Log on'), then the SMS code. Only SMS; no backup tokens.
+
+    Unlike django-two-factor-auth's view, a code is sent once when the code step is entered, and again only
+    with 'Code opnieuw versturen', both within the limits of services.sms_code_send.
+    """
 
     template_name = "accounts/login.html"
     form_list = (
@@ -23,6 +38,12 @@ class PorteroLoginView(LoginView):
         (LoginView.TOKEN_STEP, LoginView.form_list[1][1]),
     )
     condition_dict = {LoginView.TOKEN_STEP: LoginView.has_token_step}
+
+    def post(self, *args, **kwargs):
+        if "resend" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
+            self.send_code(resend=True)
+            return self.render(self.get_form())
+        return super().post(*args, **kwargs)
 
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step, **kwargs)
@@ -37,10 +58,39 @@ class PorteroLoginView(LoginView):
             }
         return form
 
+    def send_code(self, *, resend=False):
+        result = services.sms_code_send(device=self.get_device(), request=self.request)
+        self.storage.data["code_sent"] = True
+        if result == services.CodeSend.SENT and resend:
+            messages.success(self.request, _("Er is een nieuwe code verstuurd."))
+        elif result == services.CodeSend.COOLDOWN and resend:
+            messages.info(
+                self.request, _("Er is zojuist al een code verstuurd. Wacht even voordat u een nieuwe vraagt.")
+            )
+        elif result == services.CodeSend.LIMIT:
+            messages.error(
+                self.request,
+                _(
+                    "Er zijn te veel codes verstuurd. Wacht een kwartier en log dan opnieuw in, "
+                    "of gebruik de laatste code."
+                ),
+            )
+
+    def render(self, form=None, **kwargs):
+        if self.steps.current == self.TOKEN_STEP:
+            if not self.storage.data.get("code_sent"):
+                self.send_code()
+            # Skip LoginView.render, which would send another SMS on every rendering of this step.
+            return super(LoginView, self).render(form, **kwargs)
+        if form is not None and getattr(form, "refusal", None) == services.LoginRefusal.PASSWORD_EXPIRED:
+            self.request.session[RENEWAL_SESSION_KEY] = form.get_user().pk
+        return super().render(form, **kwargs)
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
         context["backup_tokens"] = 0
         context["other_devices"] = []
+        context["password_expired"] = getattr(form, "refusal", None) == services.LoginRefusal.PASSWORD_EXPIRED
         return context
 
 
@@ -78,7 +128,11 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
-        services.password_set(user=form.user, raw_password=form.cleaned_data["new_password1"], request=self.request)
+        try:
+            services.password_set(user=form.user, raw_password=form.cleaned_data["new_password1"], request=self.request)
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+            return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())
 
@@ -101,3 +155,32 @@ def password_request(request):
 @login_not_required
 def password_request_done(request):
     return render(request, "accounts/password_request_done.html")
+
+
+@login_not_required
+@require_POST
+def password_renew(request):
+    """Send a renewal link: after login from the expiry warning, or from the login page after the password
+    proved correct but expired (then the account is remembered in the session for this one request)."""
+    if request.user.is_authenticated:
+        user = request.user
+    else:
+        user = selectors.user_by_pk(request.session.pop(RENEWAL_SESSION_KEY, None))
+        if user is None:
+            return redirect("accounts:password_request")
+    sent = services.password_renewal_request(user=user, request=request)
+    return render(request, "accounts/password_renew_done.html", {"sent": sent, "email": user.email})
+
+
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(user=request.user, raw_password=form.cleaned_data["new_password1"], request=request)
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Uw nieuwe wachtwoord is opgeslagen. Het is 3 maanden geldig."))
+            return redirect("aanvragen:home")
+    return render(request, "accounts/password_change.html", {"form": form})

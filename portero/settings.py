@@ -109,17 +109,24 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The seeds' password policy; every failure is reported at once. Django sets no maximum length.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.CharacterClassesValidator"},
+    {"NAME": "accounts.validators.NamePartsValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PORTERO_PASSWORD_HISTORY = 12
+PORTERO_PASSWORD_VALID_MONTHS = 3
+PORTERO_PASSWORD_WARNING_DAYS = 14
+PORTERO_IDLE_MONTHS = 6
 LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "aanvragen:home"
 LOGOUT_REDIRECT_URL = "two_factor:login"
@@ -170,6 +177,12 @@ AXES_VERBOSE = False
 PORTERO_PASSWORD_REQUEST_LIMITS = {
     "per_login_name": {"limit": 5, "window_seconds": 60 * 60},
     "per_address": {"limit": 20, "window_seconds": 60 * 60},
+}
+# SMS codes: one send per cooldown, and caps per user and per client address (fixed windows).
+PORTERO_SMS_LIMITS = {
+    "cooldown_seconds": 30,
+    "per_user": {"limit": 5, "window_seconds": 15 * 60},
+    "per_address": {"limit": 30, "window_seconds": 60 * 60},
 }
 # Local parts of generic, shared mailboxes that may not be a user's address (FAQ: no info@...).
 PORTERO_GENERIC_MAILBOXES = env_list(
@@ -231,6 +244,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "Inactieve accounts (6 maanden niet ingelogd) deactiveren": {
+        "task": "accounts.tasks.deactivate_idle_accounts",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "Verlopen wachtwoorden markeren en waarschuwingen versturen": {
+        "task": "accounts.tasks.expire_passwords",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "Sessies opruimen": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),

@@ -52,9 +52,9 @@ def test_welcome_mail_has_login_name_and_a_working_set_password_link(client, dja
     assert response.status_code == 200
     assert "Wachtwoord instellen" in response.content.decode()
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "Vlinder#Kade2026x", "new_password2": "Vlinder#Kade2026x"})
+    response = client.post(form_url, {"new_password1": "Qx7#Bw9!Zt4k", "new_password2": "Qx7#Bw9!Zt4k"})
     assert response.status_code == 302
-    assert User.objects.get(username="pvandermeer").check_password("Vlinder#Kade2026x")
+    assert User.objects.get(username="pvandermeer").check_password("Qx7#Bw9!Zt4k")
     # the link works once
     assert "Deze link werkt niet meer" in client.get(link, follow=True).content.decode()
 

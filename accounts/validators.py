@@ -1,0 +1,96 @@
+"""The password policy of the seeds (chapter 2.1 and the FAQ), as Django password validators.
+
+Django's validate_password() runs every validator and reports all failures at once; every path that sets
+a password (set-password link, change-password page, createsuperuser, changepassword) goes through it.
+"""
+
+import re
+import unicodedata
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+NAME_PART_LENGTH = 3
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+
+
+class CharacterClassesValidator:
+    """Characters from at least 3 of the 4 classes: capital, small letter, digit, other (punctuation etc.)."""
+
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password, user=None):
+        classes = [
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.min_classes:
+            raise ValidationError(
+                _(
+                    "Het wachtwoord moet tekens bevatten uit minimaal 3 van deze 4 groepen: hoofdletter, "
+                    "kleine letter, cijfer, leesteken."
+                ),
+                code="password_too_few_classes",
+            )
+
+    def get_help_text(self):
+        return _("Tekens uit minimaal 3 van de 4 groepen: hoofdletter, kleine letter, cijfer, leesteken.")
+
+
+class NamePartsValidator:
+    """No part of the login name, first name, last name or e-mail local part.
+
+    A 'part' is any run of 3 or more consecutive characters of one of those names, compared case-insensitively
+    and with diacritics folded ('Öztürk' → 'ozturk'); spaces, dots and hyphens split a name into pieces.
+    """
+
+    def validate(self, password, user=None):
+        if user is None:
+            return
+        folded = _fold(password)
+        sources = [
+            getattr(user, "username", ""),
+            getattr(user, "first_name", ""),
+            getattr(user, "last_name", ""),
+            (getattr(user, "email", "") or "").partition("@")[0],
+        ]
+        for source in sources:
+            for piece in re.split(r"[\s.\-_'+]+", _fold(source)):
+                for start in range(len(piece) - NAME_PART_LENGTH + 1):
+                    if piece[start : start + NAME_PART_LENGTH] in folded:
+                        raise ValidationError(
+                            _(
+                                "Het wachtwoord mag geen deel van uw inlognaam, voornaam, achternaam of e-mailadres "
+                                "bevatten (3 of meer tekens op een rij)."
+                            ),
+                            code="password_contains_name_part",
+                        )
+
+    def get_help_text(self):
+        return _("Geen deel van uw inlognaam, voornaam, achternaam of e-mailadres.")
+
+
+class PasswordHistoryValidator:
+    """Not the current password, nor any of the previous ones kept in the history (12, the seeds)."""
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        from accounts.selectors import password_hashes_in_use
+
+        for encoded in password_hashes_in_use(user=user):
+            if check_password(password, encoded):
+                raise ValidationError(
+                    _("Het wachtwoord mag niet gelijk zijn aan uw huidige wachtwoord of een van de 12 vorige."),
+                    code="password_reused",
+                )
+
+    def get_help_text(self):
+        return _("Niet gelijk aan uw huidige wachtwoord of een van de 12 vorige.")
