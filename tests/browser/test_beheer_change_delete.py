@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent, User
-from tests.browser.beheer_helpers import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
+from tests.orgadmin.browser_steps import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.browser.beheer_helpers import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
 from tests.conftest import browser_login, link_in_mail
+from tests.orgadmin.browser_steps import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Vlinder#Kade2026x"

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN
-from tests.browser.beheer_helpers import assert_accessible, login_to_beheer
+from tests.orgadmin.browser_steps import assert_accessible, login_to_beheer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.beheer_helpers import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
 from tests.factories import UserFactory
+from tests.orgadmin.browser_steps import assert_accessible, listed_login_names, login_to_beheer, open_user_list, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
