@@ -64,7 +64,8 @@ def password_expires_at(*, user: User) -> datetime | None:
     """A password is valid 3 months from when it was set (None: no password set yet)."""
     if user.password_changed_at is None:
         return None
-    return user.password_changed_at + relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
+    # Calendar months on the Dutch wall clock (not UTC), so a summer-time change does not shift the moment.
+    return timezone.localtime(user.password_changed_at) + relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
 
 
 def password_expiry_warning(*, user: User, now: datetime | None = None) -> datetime | None:
@@ -83,4 +84,4 @@ def idle_since(*, user: User) -> datetime:
 
 def idle_cutoff(*, now: datetime) -> datetime:
     """Accounts whose last login (or creation) is at or before this moment have been idle 6 months."""
-    return now - relativedelta(months=settings.PORTERO_IDLE_MONTHS)
+    return timezone.localtime(now) - relativedelta(months=settings.PORTERO_IDLE_MONTHS)

@@ -423,7 +423,7 @@ def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
     period, once per password period. Set-based like idle_accounts_deactivate; returns (expired, warned)."""
     from accounts.tasks import send_password_expiry_warnings
 
-    now = now or timezone.now()
+    now = timezone.localtime(now or timezone.now())  # calendar months on the Dutch wall clock
     valid = relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
     expired_cutoff = now - valid
     warning_cutoff = now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS) - valid
