@@ -40,7 +40,16 @@ def user_remark_expression():
     """'Opmerking': why an account is no longer active (deletion reason, or the 6-month inactivity rule)."""
     return Case(
         When(deleted_at__isnull=False, then=Concat(Value(_("Verwijderd: ")), F("deletion_reason"))),
-        When(deactivated_at__isnull=False, then=Value(_("Inactief: 6 maanden niet ingelogd"))),
+        When(
+            deactivated_at__isnull=False,
+            then=Concat(
+                Value(_("Inactief: ")),
+                Case(
+                    When(deactivation_reason="", then=Value(_("6 maanden niet ingelogd"))),
+                    default=F("deactivation_reason"),
+                ),
+            ),
+        ),
         default=Value(""),
     )
 

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import AuditEvent, User
 from orgadmin import services
-from tests.conftest import login_client
+from tests.conftest import login_client, sms_count
 from tests.factories import OrgAdminFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,17 +47,19 @@ def test_ja_soft_deletes_with_reason_and_audit(admin_client, admin_a, user_a):
     assert "is verwijderd" in html and "Terug naar overzicht" in html
 
 
-def test_deleted_user_can_no_longer_log_in_and_their_session_dies(client, admin_a, user_a, password):
-    from django.test import Client
-
+def test_deleted_user_can_no_longer_log_in_and_their_session_dies(client, admin_a, user_a, password, sms_outbox):
     user_client = login_client(Client(), user_a)
     assert user_client.get("/").status_code == 200
     services.user_delete(admin=admin_a, user=user_a, reason="Uit dienst")
-    assert user_client.get("/").status_code == 302  # the backend no longer loads an inactive user
-    assert not User.objects.get(pk=user_a.pk).is_active
-    from django.contrib.auth.backends import ModelBackend
-
-    assert ModelBackend().authenticate(None, username=user_a.username, password=password) is None
+    assert user_client.get("/").status_code == 302  # the backend no longer loads a deleted account's session
+    assert account_services.login_refusal(user=User.objects.get(pk=user_a.pk)) is not None
+    response = client.post(
+        "/inloggen/",
+        {"portero_login_view-current_step": "auth", "auth-username": user_a.username, "auth-password": password},
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert sms_count(sms_outbox) == 0  # no code step
 
 
 def test_deleted_user_cannot_be_deleted_again_or_undeleted(admin_a, user_a):

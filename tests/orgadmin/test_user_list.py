@@ -196,3 +196,9 @@ def test_list_page_stays_within_its_query_budget(admin_client, org_a, django_ass
 def test_list_selector_never_returns_other_organisations(admin_a, admin_b, user_a):
     users = selectors.users_for_admin_list(admin=admin_a, query="", show_deleted=True, sort="")
     assert {u.organisation_id for u in users} == {admin_a.organisation_id}
+
+
+def test_remark_of_an_inactive_account_without_a_stored_reason_is_the_idle_rule(admin_client, org_a):
+    UserFactory(organisation=org_a, username="zonderreden", deactivated_at=timezone.now(), deactivation_reason="")
+    html = admin_client.get(LIST, {"verwijderd": "on", "zoeken": "zonderreden"}).content.decode()
+    assert "<td>Inactief: 6 maanden niet ingelogd</td>" in html
