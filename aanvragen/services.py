@@ -30,7 +30,7 @@ from aanvragen.choices import (
     WlzAanvraagType,
 )
 from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bijlage, Client, ClientConsent, Indicatie
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.services import client_address
 
 # Which consent each client-data action needs; one kind never stands in for another.
@@ -351,7 +351,8 @@ def deadline_compute(*, submitted_at: datetime, urgent: bool) -> date:
 @transaction.atomic
 def aanvraag_submit(*, aanvraag_id: int, user: User) -> Aanvraag:
     """'Indienen'. Idempotent: the concept row is locked and a second submit returns the first result."""
-    organisation = selectors.organisation_of(user)
+    # The organisation is read fresh: CIZ may have suspended it since the user's request began.
+    organisation = Organisation.objects.get(pk=selectors.organisation_of(user).pk)
     aanvraag = Aanvraag.objects.select_for_update().filter(pk=aanvraag_id, organisation=organisation).first()
     if aanvraag is None:
         raise PermissionDenied
