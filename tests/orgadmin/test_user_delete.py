@@ -119,3 +119,20 @@ def test_deleted_user_is_listed_under_show_deleted_with_the_reason(admin_client,
     assert "gebruikera" not in admin_client.get(list_url).content.decode()
     html = admin_client.get(list_url, {"verwijderd": "on"}).content.decode()
     assert "gebruikera" in html and "Verwijderd: Met pensioen" in html
+
+
+def test_delete_locks_the_admin_rows_before_it_writes(admin_a, user_a):
+    """The last-admin check runs on locked rows (SELECT ... FOR UPDATE where the database has row locks), so
+    a concurrent delete of the other admin waits for this transaction instead of reading a stale count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.user_delete(admin=admin_a, user=user_a, reason="Uit dienst")
+    sql = [q["sql"] for q in queries]
+    admin_read = next(i for i, s in enumerate(sql) if '"is_org_admin"' in s and s.lstrip().upper().startswith("SELECT"))
+    write = next(i for i, s in enumerate(sql) if s.lstrip().upper().startswith("UPDATE"))
+    assert admin_read < write
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[admin_read]
+        assert any("FOR UPDATE" in s and str(user_a.pk) in s for s in sql[admin_read + 1 : write])
