@@ -55,7 +55,7 @@ def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None =
 
 
 def _is_email_clash(exc: IntegrityError) -> bool:
-    return EMAIL_CONSTRAINT in str(exc) or "lower(email)" in str(exc).lower()
+    return EMAIL_CONSTRAINT in str(exc)  # SQLite and PostgreSQL both name the violated constraint
 
 
 @transaction.atomic

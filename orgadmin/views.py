@@ -15,6 +15,7 @@ from orgadmin.decorators import org_admin_required
 from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm, add_service_errors
 
 USERS_PER_PAGE = 25
+SESSION_ADDED = "orgadmin_user_added"  # the confirmation page belongs to the create that just happened
 COLUMN_LABELS = {
     "inlognaam": gettext_lazy("Inlognaam"),
     "naam": gettext_lazy("Naam"),
@@ -81,6 +82,7 @@ def user_add(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            request.session[SESSION_ADDED] = user.username
             return redirect("orgadmin:user_added", username=user.username)
     return render(request, "orgadmin/user_form.html", {"form": form})
 
@@ -89,6 +91,8 @@ def user_add(request):
 @org_admin_required
 def user_added(request, username):
     target = selectors.user_for_admin(admin=request.user, username=username, active_only=True)
+    if request.session.get(SESSION_ADDED) != target.username:
+        return redirect("orgadmin:user_detail", username=target.username)
     return render(request, "orgadmin/user_added.html", {"target": target, "site_url": f"{settings.PORTERO_BASE_URL}/"})
 
 

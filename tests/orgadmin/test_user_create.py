@@ -146,3 +146,9 @@ def test_race_on_create_ends_in_the_email_form_error(admin_client, user_a):
     assert response.status_code == 200
     assert field_errors(response, "email") == ["Dit e-mailadres is al in gebruik."]
     assert User.objects.filter(email=user_a.email).count() == 1
+
+
+def test_confirmation_page_is_only_shown_right_after_the_create(admin_client, user_a):
+    response = admin_client.get(reverse("orgadmin:user_added", kwargs={"username": user_a.username}))
+    assert response.status_code == 302
+    assert response.url == reverse("orgadmin:user_detail", kwargs={"username": user_a.username})
