@@ -50,7 +50,8 @@ def test_delete_a_user_with_a_reason(page, live_server, admin_a, user_a, passwor
     page.get_by_role("button", name="Ja").click()
     expect(page.get_by_role("heading", name="Gebruiker verwijderd")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Terug naar overzicht").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Terug naar overzicht").click()
     assert listed_login_names(page) == ["beheerdera"]
     search(page, "", show_deleted=True)
     expect(page.get_by_role("row", name="gebruikera")).to_contain_text("Verwijderd: Uit dienst per 1 december")

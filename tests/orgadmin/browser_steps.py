@@ -23,7 +23,8 @@ def search(page, text, show_deleted=None):
     page.get_by_label("Zoeken", exact=True).fill(text)
     if show_deleted is not None:
         page.get_by_label("Toon verwijderde gebruikers").set_checked(show_deleted)
-    page.get_by_role("button", name="Zoek", exact=True).click()
+    with page.expect_navigation():  # read the table of the new page, not the old one
+        page.get_by_role("button", name="Zoek", exact=True).click()
 
 
 __all__ = ["assert_accessible", "listed_login_names", "login_to_beheer", "open_user_list", "search"]
