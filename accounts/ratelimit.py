@@ -1,15 +1,32 @@
-"""A fixed-window counter in the cache, for sensitive actions (link requests, SMS sends)."""
+"""Limits for sensitive actions (link requests, SMS sends), kept in the cache.
+
+Windows and cooldowns are measured on Django's clock (timezone.now), not by cache expiry, so they behave
+the same on every cache backend and under time travel in tests; the cache timeout only cleans up.
+"""
 
 from django.core.cache import cache
+from django.utils import timezone
 
 
 def rate_limit_exceeded(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one hit for `key`; True when this hit is over `limit` within the window."""
-    cache_key = f"ratelimit:{key}"
+    """Count one hit for `key` in the current fixed window; True when this hit is over `limit`."""
+    window = int(timezone.now().timestamp()) // window_seconds
+    cache_key = f"ratelimit:{key}:{window}"
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
         hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # evicted between add and incr
         cache.set(cache_key, 1, timeout=window_seconds)
         hits = 1
     return hits > limit
+
+
+def cooldown_active(key: str, *, seconds: int) -> bool:
+    """True when `key` was used less than `seconds` ago; otherwise record this use and return False."""
+    now = timezone.now().timestamp()
+    cache_key = f"cooldown:{key}"
+    last = cache.get(cache_key)
+    if last is not None and now - last < seconds:
+        return True
+    cache.set(cache_key, now, timeout=seconds)
+    return False

@@ -14,7 +14,6 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -28,7 +27,7 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
-from accounts.ratelimit import rate_limit_exceeded
+from accounts.ratelimit import cooldown_active, rate_limit_exceeded
 
 Action = AuditEvent.Action
 IDLE_REASON = "6 maanden niet ingelogd"
@@ -368,7 +367,7 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
     """Send a login code, at most once per cooldown and within caps per user and per client address, before
     any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits."""
     limits = settings.PORTERO_SMS_LIMITS
-    if not cache.add(f"sms:cooldown:{device.user_id}", 1, timeout=limits["cooldown_seconds"]):
+    if cooldown_active(f"sms:{device.user_id}", seconds=limits["cooldown_seconds"]):
         return CodeSend.COOLDOWN
     over_user = rate_limit_exceeded(f"sms:user:{device.user_id}", **limits["per_user"])
     over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
