@@ -1,0 +1,82 @@
+"""Database constraints of the account models, the Twilio seam, and the CIZ admin's lists."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_names_are_unique_in_the_database(org_a):
+    UserFactory(organisation=org_a, username="jjansen")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(organisation=org_a, username="jjansen")
+
+
+def test_email_is_unique_among_active_accounts_case_insensitively(org_a, org_b):
+    UserFactory(organisation=org_a, email="j.jansen@zorg-a.nl")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(organisation=org_b, email="J.Jansen@zorg-a.nl")
+
+
+def test_a_deleted_or_inactive_accounts_address_can_be_used_again(org_a):
+    deleted = UserFactory(organisation=org_a, email="j.jansen@zorg-a.nl")
+    deleted.deleted_at = timezone.now()
+    deleted.save()
+    inactive = UserFactory(organisation=org_a, email="j.jansen@zorg-a.nl")
+    inactive.deactivated_at = timezone.now()
+    inactive.save()
+    UserFactory(organisation=org_a, email="j.jansen@zorg-a.nl")
+
+
+def test_an_org_admin_always_belongs_to_an_organisation(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(organisation=None, is_org_admin=True, email="x@ciz.nl")
+
+
+def test_twilio_gateway_sends_the_dutch_code_text_to_the_number(client, user_a, password, settings):
+    settings.TWO_FACTOR_SMS_GATEWAY = "two_factor.gateways.twilio.gateway.Twilio"
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "0" * 32, "token"
+    settings.TWILIO_CALLER_ID, settings.TWILIO_MESSAGING_SERVICE_SID = "+3197000000000", None
+    with mock.patch("two_factor.gateways.twilio.gateway.Client") as twilio_client:
+        client.post(
+            "/inloggen/",
+            {"portero_login_view-current_step": "auth", "auth-username": user_a.username, "auth-password": password},
+        )
+    sent = twilio_client.return_value.messages.create.call_args.kwargs
+    assert sent["to"] == user_a.mobile.as_e164
+    assert sent["from_"] == "+3197000000000"
+    assert re.fullmatch(
+        r"Uw Portero-verificatiecode is \d{6}\. Geef deze code aan niemand door\.", sent["body"].strip()
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/accounts/organisation/?q=zorg&profile__exact=basis",
+        "/admin/accounts/user/?q=jan&status=actief",
+        "/admin/accounts/user/?status=inactief",
+        "/admin/accounts/auditevent/?action__exact=login_failed",
+        "/admin/accounts/organisation/nieuw/",
+    ],
+)
+def test_ciz_admin_lists_search_and_filter(client, client_as, staff, user_a, url):
+    client_as(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_audit_log_cannot_be_changed_or_deleted_in_the_admin(client, client_as, staff, user_a):
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.create(action="login_failed", target=user_a)
+    client_as(staff)
+    client.post(f"/admin/accounts/auditevent/{event.pk}/change/", {"action": "logged_out"})
+    assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
+    event.refresh_from_db()
+    assert event.action == "login_failed"
