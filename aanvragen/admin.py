@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aanvragen import services
 from aanvragen.choices import STATUS_TRANSITIONS, AanvraagStatus, Besluit, Zorgprofiel
 from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bijlage, Client, ClientConsent, Indicatie
+from aanvragen.views import posted
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -133,7 +134,7 @@ class AanvraagAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise Http404
         aanvraag = get_object_or_404(Aanvraag, pk=pk)
-        form = StatusChangeForm(request.POST or None, aanvraag=aanvraag)
+        form = StatusChangeForm(posted(request), aanvraag=aanvraag)
         if request.method == "POST" and form.is_valid():
             try:
                 services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=request.user, **form.cleaned_data)

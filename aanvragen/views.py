@@ -27,6 +27,13 @@ SESSION_BSN = "aanvragen_client_bsn"
 CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
 
 
+def posted(request, *, files: bool = False):
+    """Form data for a POST (even an empty one, which must show 'required' errors), None for a GET."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
 def organisation_member(view):
     """The aanvraag site is for employees of a care organisation; CIZ staff get a clear 403."""
 
@@ -49,7 +56,7 @@ def home(request):
 
 @organisation_member
 def client_search(request):
-    form = ClientSearchForm(request.POST or None)
+    form = ClientSearchForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.client_search(user=request.user, bsn=form.cleaned_data["bsn"], request=request)
         # The BSN stays in the session, never in a URL (and so never in access logs of proxies).
@@ -92,7 +99,7 @@ def consent_create(request, kind):
     next_url = request.POST.get("next") or request.GET.get("next") or reverse("aanvragen:client_detail")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("aanvragen:client_detail")
-    form = ConsentForm(request.POST or None, kind=kind)
+    form = ConsentForm(posted(request), kind=kind)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "statement"}
         services.consent_record(user=request.user, bsn=bsn, kind=kind, **data)
@@ -109,10 +116,11 @@ def consent_create(request, kind):
 def aanvraag_new(request):
     allowed = selectors.aanvraagsoorten_allowed(request.user.organisation)
     buildable = tuple(s for s in allowed if s in selectors.AANVRAAGSOORTEN_GEBOUWD)
-    form = KiesAanvraagForm(request.POST or None, allowed=buildable)
+    form = KiesAanvraagForm(posted(request), allowed=buildable)
     if request.method == "POST":
         # A hand-made POST for a type outside the profile is refused by the service, not only by the form.
-        if request.POST.get("soort") not in allowed:
+        soort = request.POST.get("soort", "")
+        if soort and soort not in allowed:
             raise PermissionDenied("profiel")
         if form.is_valid():
             aanvraag = services.aanvraag_create(user=request.user, soort=form.cleaned_data["soort"])
@@ -134,7 +142,7 @@ def aanvraag_step(request, pk, step):
     if request.method == "POST" and "overnemen" in request.POST:
         return _client_take_over(request, aanvraag, spec)
     concept = "concept" in request.POST
-    form = spec.form(request.POST or None, instance=aanvraag, concept=concept)
+    form = spec.form(posted(request), instance=aanvraag, concept=concept)
     if request.method == "POST" and form.is_valid():
         services.aanvraag_concept_save(aanvraag=aanvraag, values=form.values())
         if concept:
@@ -167,7 +175,7 @@ def _client_take_over(request, aanvraag, spec):
 @organisation_member
 def aanvraag_bijlagen(request, pk):
     aanvraag = selectors.concept_for_user(request.user, pk)
-    form = BijlageForm(request.POST or None, request.FILES or None)
+    form = BijlageForm(*posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         services.bijlage_add(aanvraag=aanvraag, user=request.user, **form.cleaned_data_for_service())
         messages.success(request, _("De bijlage is toegevoegd."))
@@ -199,13 +207,8 @@ def aanvraag_review(request, pk):
     if request.method == "POST":
         try:
             aanvraag = services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=request.user)
-        except ValidationError as error:
-            messages.error(
-                request,
-                " ".join(error.messages)
-                if not hasattr(error, "error_dict")
-                else _("De aanvraag is nog niet compleet. Vul de onderdelen hieronder aan."),
-            )
+        except ValidationError:
+            pass  # the page below shows why: the organisation's refusal or what is still missing
         else:
             return redirect("aanvragen:receipt", aanvraag.pk)
     if aanvraag.status != AanvraagStatus.CONCEPT:

@@ -248,3 +248,15 @@ def test_no_name_search_exists_outside_the_admin(client_as, user_a):
     response = http.get(SEARCH, {"q": "Smit", "naam": "Smit"})
     assert "Smit" not in response.content.decode().replace('value="Smit"', "")
     assert not AccessLogEntry.objects.exists()
+
+
+def test_empty_consent_form_shows_the_required_errors(client_as, user_a):
+    http = client_as(user_a)
+    search(http, KNOWN)
+    response = http.post(reverse("aanvragen:consent_create", args=[ConsentKind.NAW_INZIEN]), {})
+    assert response.context["form"].errors["statement"] == ["Vink de verklaring aan om verder te gaan."]
+
+
+def test_empty_search_asks_for_the_bsn(client_as, user_a):
+    response = client_as(user_a).post(SEARCH, {})
+    assert response.context["form"].errors["bsn"] == ["Vul het BSN van de cliënt in."]

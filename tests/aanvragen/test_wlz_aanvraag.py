@@ -397,3 +397,27 @@ def test_ciz_staff_without_organisation_get_403_on_application_pages(client_as, 
     http = client_as(staff)
     for url in (NEW, reverse("aanvragen:list"), reverse("aanvragen:detail", args=[concept.pk])):
         assert http.get(url).status_code == 403
+
+
+def test_kies_aanvraag_without_a_choice_gives_a_dutch_error(http_a):
+    response = http_a.post(NEW, {})
+    assert response.context["form"].errors["soort"] == ["Kies een soort aanvraag."]
+    assert not Aanvraag.objects.exists()
+
+
+def test_home_page_offers_the_three_entries(http_a):
+    page = http_a.get(reverse("aanvragen:home")).content.decode()
+    for url in (reverse("aanvragen:client_search"), NEW, reverse("aanvragen:list")):
+        assert f'href="{url}"' in page
+
+
+def test_review_page_query_count_is_bounded(http_a, concept, django_assert_max_num_queries):
+    fill_complete(http_a, concept)
+    with django_assert_max_num_queries(12):
+        assert http_a.get(reverse("aanvragen:review", args=[concept.pk])).status_code == 200
+
+
+def test_suspended_organisation_is_warned_on_kies_aanvraag(http_a, org_a):
+    type(org_a).objects.filter(pk=org_a.pk).update(is_suspended=True)
+    page = http_a.get(NEW).content.decode()
+    assert "De toegang van uw organisatie tot Portero is opgeschort." in page
