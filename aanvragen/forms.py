@@ -145,7 +145,7 @@ def yes_no_field(label):
 
 class SoortStepForm(WlzStepForm):
     fieldsets = [
-        (_("Soort Wlz-aanvraag"), ["wlz_type", "huidig_zorgprofiel"]),
+        (_("Eerste aanvraag of herindicatie"), ["wlz_type", "huidig_zorgprofiel"]),
         (_("Bijzondere omstandigheden"), ["urgent", "urgent_reason"]),
     ]
 

@@ -182,6 +182,7 @@ class Aanvraag(models.Model):
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     deadline = models.DateField(_("uiterste beslisdatum"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("ontvangstbevestiging verstuurd op"), null=True, blank=True)
     suspended_since = models.DateField(_("termijn opgeschort sinds"), null=True, blank=True)
     besluit = models.CharField(_("besluit"), max_length=10, choices=Besluit.choices, blank=True)
     besluit_zorgprofiel = models.CharField(

@@ -3,8 +3,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from aanvragen.models import Aanvraag
 
@@ -12,13 +14,21 @@ from aanvragen.models import Aanvraag
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_receipt_mail(aanvraag_id: int) -> None:
     """The ontvangstbevestiging to the submitter. It names the reference, never the BSN or the client."""
-    aanvraag = Aanvraag.objects.select_related("submitted_by").filter(pk=aanvraag_id).first()
-    if aanvraag is None or aanvraag.submitted_by is None:
-        return
-    context = {
-        "aanvraag": aanvraag,
-        "link": f"{settings.PORTERO_BASE_URL}{reverse('aanvragen:detail', args=[aanvraag.pk])}",
-    }
-    body = render_to_string("aanvragen/mail/ontvangstbevestiging.txt", context)
-    subject = f"Portero: ontvangstbevestiging aanvraag {aanvraag.reference}"
-    send_mail(subject, body, None, [aanvraag.submitted_by.email])
+    # Idempotent (tasks are acked late and may run twice): the row is locked and marked in one transaction.
+    with transaction.atomic():
+        aanvraag = (
+            Aanvraag.objects.select_for_update(of=("self",))
+            .select_related("submitted_by")
+            .filter(pk=aanvraag_id, receipt_sent_at__isnull=True, submitted_by__isnull=False)
+            .first()
+        )
+        if aanvraag is None:
+            return
+        context = {
+            "aanvraag": aanvraag,
+            "link": f"{settings.PORTERO_BASE_URL}{reverse('aanvragen:detail', args=[aanvraag.pk])}",
+        }
+        body = render_to_string("aanvragen/mail/ontvangstbevestiging.txt", context)
+        subject = f"Portero: ontvangstbevestiging aanvraag {aanvraag.reference}"
+        send_mail(subject, body, None, [aanvraag.submitted_by.email])
+        Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=timezone.now())

@@ -59,3 +59,21 @@ def test_access_log_entry_cannot_be_changed_or_deleted(user_a):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+def test_staff_spot_check_consents_by_organisation_and_archive_reference(client_as, staff, user_a):
+    from datetime import date
+
+    from aanvragen import services
+
+    services.consent_record(
+        user=user_a,
+        bsn="111222333",
+        kind="naw_inzien",
+        given_by="client",
+        signed_on=date(2026, 1, 5),
+        archive_reference="DOS-2026-17",
+    )
+    response = client_as(staff).get("/admin/aanvragen/clientconsent/", {"q": "DOS-2026-17"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "DOS-2026-17" in page and "Zorggroep A" in page

@@ -421,3 +421,21 @@ def test_suspended_organisation_is_warned_on_kies_aanvraag(http_a, org_a):
     type(org_a).objects.filter(pk=org_a.pk).update(is_suspended=True)
     page = http_a.get(NEW).content.decode()
     assert "De toegang van uw organisatie tot Portero is opgeschort." in page
+
+
+def test_receipt_mail_task_sends_once_even_when_run_twice(http_a, concept, user_a):
+    from aanvragen.tasks import send_receipt_mail
+
+    fill_complete(http_a, concept)
+    services.aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
+    send_receipt_mail(concept.pk)
+    send_receipt_mail(concept.pk)
+    assert len(mail.outbox) == 1
+    assert Aanvraag.objects.get().receipt_sent_at is not None
+
+
+def test_receipt_mail_task_ignores_a_concept(concept):
+    from aanvragen.tasks import send_receipt_mail
+
+    send_receipt_mail(concept.pk)
+    assert not mail.outbox
