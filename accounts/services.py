@@ -184,7 +184,11 @@ def user_create(
         raise ValidationError(_("Er kon geen vrije inlognaam worden gemaakt; probeer het opnieuw."))
     if number:
         phone_device_reset(user=user)
-    audit_log(Action.USER_CREATED, actor=created_by, target=user, request=request, is_org_admin=is_org_admin)
+    created = {
+        field: str(getattr(user, field))
+        for field in ("username", "initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")
+    }
+    audit_log(Action.USER_CREATED, actor=created_by, target=user, request=request, is_org_admin=is_org_admin, **created)
     password_link_send(user=user, purpose="welcome", request=request)
     return user
 

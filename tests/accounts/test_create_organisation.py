@@ -37,7 +37,8 @@ def test_creates_organisation_and_admin_and_prints_the_login_name():
     assert admin.is_org_admin and admin.organisation == organisation
     assert admin.mobile.as_e164 == "+31612345678"
     assert not admin.has_usable_password()
-    assert AuditEvent.objects.filter(action="user_created", target=admin).exists()
+    created = AuditEvent.objects.get(action="user_created", target=admin).detail
+    assert created["email"] == "p.vandermeer@hetanker.nl" and created["is_org_admin"] is True
 
 
 def test_welcome_mail_has_login_name_and_a_working_set_password_link(client, django_capture_on_commit_callbacks):
