@@ -47,10 +47,7 @@ def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None =
     """'Nieuwe gebruiker toevoegen': a new account in the admin's organisation, with the welcome mail."""
     if not admin.is_org_admin or admin.organisation_id is None:
         raise PermissionDenied("beheer")
-    errors, _values = _contact_errors(admin=admin, data=data)
-    if errors:
-        raise ValidationError(errors)
-    fields = {name: data.get(name) or "" for name in EDITABLE_FIELDS}
+    fields = {name: data.get(name) or "" for name in EDITABLE_FIELDS}  # user_create reports errors per field
     return account_services.user_create(organisation=admin.organisation, created_by=admin, request=request, **fields)
 
 
