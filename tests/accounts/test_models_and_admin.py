@@ -80,3 +80,17 @@ def test_audit_log_cannot_be_changed_or_deleted_in_the_admin(client, client_as, 
     assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
     event.refresh_from_db()
     assert event.action == "login_failed"
+
+
+def test_the_database_refuses_to_change_or_delete_audit_events(user_a):
+    from django.db import DatabaseError, connection
+
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.create(action="login_failed", target=user_a)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="logged_out")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "login_failed"
