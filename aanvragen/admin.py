@@ -38,6 +38,15 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ["=bsn", "last_name", "first_name", "city"]
     inlines = [IndicatieInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        client = Client.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if client is not None and response.status_code in (200, 302):
+            services.client_access_by_staff(
+                user=request.user, client=client, changed=response.status_code == 302, request=request
+            )
+        return response
+
 
 @admin.register(ClientConsent)
 class ClientConsentAdmin(ReadOnlyAdmin):

@@ -17,6 +17,12 @@ PROFILE_AANVRAAGSOORTEN = {
     Profile.BASIS: (AanvraagSoort.WLZ, AanvraagSoort.WZD_ARTIKEL_21),
     Profile.VOLLEDIG: (AanvraagSoort.WLZ, AanvraagSoort.WZD_ARTIKEL_21, AanvraagSoort.PARTNERVERBLIJF),
 }
+# How the seeds' profile table ('Actieve rollen', chapter 3.4) names each type.
+ROLE_LABELS = {
+    AanvraagSoort.WLZ: _("Reguliere Wlz-aanvragen"),
+    AanvraagSoort.WZD_ARTIKEL_21: _("Wzd-toets artikel 21-aanvragen"),
+    AanvraagSoort.PARTNERVERBLIJF: _("Partnerverblijf"),
+}
 
 
 # --- iWlz code lists (DOMAIN.md §5) -----------------------------------------------------------------
@@ -187,6 +193,8 @@ class AccessAction(models.TextChoices):
     NAW_INZIEN = "naw_inzien", _("NAW-gegevens inzien")
     INDICATIE_RAADPLEGEN = "indicatie_raadplegen", _("Indicatie raadplegen")
     INDICATIEGEGEVENS_OVERNEMEN = "indicatiegegevens_overnemen", _("Indicatiegegevens overnemen")
+    CIZ_INZIEN = "ciz_inzien", _("CIZ-medewerker bekijkt cliënt in het CIZ-beheer")
+    CIZ_WIJZIGEN = "ciz_wijzigen", _("CIZ-medewerker wijzigt cliënt in het CIZ-beheer")
 
 
 class AccessOutcome(models.TextChoices):

@@ -129,7 +129,10 @@ class AccessLogEntry(models.Model):
     where. Written in the same transaction as the access; never changed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Empty for CIZ staff, who belong to no care organisation.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     client_bsn = models.CharField(_("BSN"), max_length=9, db_index=True)
     action = models.CharField(_("handeling"), max_length=30, choices=AccessAction.choices)

@@ -62,6 +62,12 @@ def access_log_write(
     )
 
 
+def client_access_by_staff(*, user: User, client: Client, changed: bool, request: HttpRequest | None) -> None:
+    """CIZ staff open (or change) a client in the CIZ admin: logged like every other access to client data."""
+    action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
+    access_log_write(user=user, bsn=client.bsn, action=action, found=True, consent=None, request=request)
+
+
 @transaction.atomic
 def client_search(*, user: User, bsn: str, request: HttpRequest | None = None) -> None:
     """'Cliënt zoeken': logged, found or not, with the same queries; shows nothing without a consent."""

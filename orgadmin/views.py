@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aanvragen.choices import PROFILE_AANVRAAGSOORTEN
+from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, ROLE_LABELS
 from orgadmin import selectors, services
 from orgadmin.decorators import org_admin_required
 from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm, add_service_errors
@@ -149,5 +149,5 @@ def user_deleted(request, username):
 def organisation(request):
     organisation = selectors.organisation_for_admin(admin=request.user)
     aanvraagsoorten = PROFILE_AANVRAAGSOORTEN.get(organisation.profile, ())
-    context = {"organisation": organisation, "aanvraagsoorten": [soort.label for soort in aanvraagsoorten]}
+    context = {"organisation": organisation, "aanvraagsoorten": [ROLE_LABELS[soort] for soort in aanvraagsoorten]}
     return render(request, "orgadmin/organisation.html", context)

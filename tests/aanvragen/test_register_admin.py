@@ -77,3 +77,29 @@ def test_staff_spot_check_consents_by_organisation_and_archive_reference(client_
     response = client_as(staff).get("/admin/aanvragen/clientconsent/", {"q": "DOS-2026-17"})
     page = response.content.decode()
     assert response.status_code == 200 and "DOS-2026-17" in page and "Zorggroep A" in page
+
+
+def test_the_database_refuses_to_change_the_access_log(user_a):
+    from django.db import DatabaseError, connection, transaction
+
+    entry = AccessLogEntry.objects.create(
+        user=user_a, organisation=user_a.organisation, client_bsn="111222333",
+        action=AccessAction.ZOEKEN, outcome=AccessOutcome.FOUND,
+    )  # fmt: skip
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=entry.pk).update(outcome=AccessOutcome.NOT_FOUND)
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AccessLogEntry.objects.filter(pk=entry.pk).delete()
+    assert AccessLogEntry.objects.get(pk=entry.pk).outcome == AccessOutcome.FOUND
+
+
+def test_ciz_staff_viewing_or_changing_a_client_in_the_admin_is_logged(client, client_as, staff):
+    person = Client.objects.create(
+        bsn="111222333", initials="A.", last_name="Bos", date_of_birth="1940-01-01", sex="V",
+        street="Dorpsstraat 1", postcode="1234 AB", city="Utrecht",
+    )  # fmt: skip
+    client_as(staff)
+    assert client.get(f"/admin/aanvragen/client/{person.pk}/change/").status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.organisation, entry.client_bsn, entry.action) == (staff, None, "111222333", "ciz_inzien")

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort
 from accounts.models import EmailDomain
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +33,19 @@ def test_open_ended_contract_shows_the_start(admin_client, org_a):
 
 def test_basis_profile_allows_wlz_and_wzd21(admin_client, org_a):
     response = admin_client.get(URL)
-    assert response.context["aanvraagsoorten"] == [AanvraagSoort.WLZ.label, AanvraagSoort.WZD_ARTIKEL_21.label]
+    assert response.context["aanvraagsoorten"] == ["Reguliere Wlz-aanvragen", "Wzd-toets artikel 21-aanvragen"]
     html = response.content.decode()
     assert "Actieve rollen" in html and "<td>Basis</td>" in html
-    assert str(AanvraagSoort.PARTNERVERBLIJF.label) not in html
+    assert "Partnerverblijf" not in html
 
 
 def test_volledig_profile_adds_partnerverblijf(client_as, admin_b, org_b):
     response = client_as(admin_b).get(URL)
-    assert response.context["aanvraagsoorten"] == [s.label for s in PROFILE_AANVRAAGSOORTEN["volledig"]]
+    assert response.context["aanvraagsoorten"] == [
+        "Reguliere Wlz-aanvragen",
+        "Wzd-toets artikel 21-aanvragen",
+        "Partnerverblijf",
+    ]
     html = response.content.decode()
-    assert "<td>Volledig</td>" in html and f"<li>{AanvraagSoort.PARTNERVERBLIJF.label}</li>" in html
+    assert "<td>Volledig</td>" in html and "<li>Partnerverblijf</li>" in html
     assert org_b.name in html and "Zorggroep A" not in html
