@@ -16,6 +16,15 @@ from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bij
 from aanvragen.views import posted
 
 
+def log_staff_access(request, response, bsn_query) -> None:
+    """Opening (or saving) a client or an application in the admin is an access to client data."""
+    bsn = bsn_query.first() if response.status_code in (200, 302) else None
+    if bsn:
+        services.client_access_by_staff(
+            user=request.user, bsn=bsn, changed=response.status_code == 302, request=request
+        )
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
@@ -40,11 +49,7 @@ class ClientAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        client = Client.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        if client is not None and response.status_code in (200, 302):
-            services.client_access_by_staff(
-                user=request.user, client=client, changed=response.status_code == 302, request=request
-            )
+        log_staff_access(request, response, Client.objects.filter(pk=object_id).values_list("bsn", flat=True))
         return response
 
 
@@ -128,6 +133,11 @@ class AanvraagAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        log_staff_access(request, response, Aanvraag.objects.filter(pk=object_id).values_list("client_bsn", flat=True))
+        return response
+
     def get_urls(self):
         return [
             path("<int:pk>/status/", self.admin_site.admin_view(self.status_view), name="aanvragen_aanvraag_status"),
@@ -165,7 +175,10 @@ class AanvraagAdmin(admin.ModelAdmin):
     def bijlage_view(self, request, pk, bijlage_pk):
         if not self.has_view_permission(request):
             raise Http404
-        bijlage = get_object_or_404(Bijlage, pk=bijlage_pk, aanvraag_id=pk)
+        bijlage = get_object_or_404(Bijlage.objects.select_related("aanvraag"), pk=bijlage_pk, aanvraag_id=pk)
+        services.client_access_by_staff(
+            user=request.user, bsn=bijlage.aanvraag.client_bsn, changed=False, request=request
+        )
         return FileResponse(
             bijlage.file.open("rb"),
             as_attachment=True,

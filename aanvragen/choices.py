@@ -193,6 +193,8 @@ class AccessAction(models.TextChoices):
     NAW_INZIEN = "naw_inzien", _("NAW-gegevens inzien")
     INDICATIE_RAADPLEGEN = "indicatie_raadplegen", _("Indicatie raadplegen")
     INDICATIEGEGEVENS_OVERNEMEN = "indicatiegegevens_overnemen", _("Indicatiegegevens overnemen")
+    AANVRAAG_INZIEN = "aanvraag_inzien", _("Aanvraag inzien")
+    BIJLAGE_DOWNLOADEN = "bijlage_downloaden", _("Bijlage downloaden")
     CIZ_INZIEN = "ciz_inzien", _("CIZ-medewerker bekijkt cliënt in het CIZ-beheer")
     CIZ_WIJZIGEN = "ciz_wijzigen", _("CIZ-medewerker wijzigt cliënt in het CIZ-beheer")
 

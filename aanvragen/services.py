@@ -62,10 +62,17 @@ def access_log_write(
     )
 
 
-def client_access_by_staff(*, user: User, client: Client, changed: bool, request: HttpRequest | None) -> None:
-    """CIZ staff open (or change) a client in the CIZ admin: logged like every other access to client data."""
-    action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
-    access_log_write(user=user, bsn=client.bsn, action=action, found=True, consent=None, request=request)
+def client_access_by_staff(*, user: User, bsn: str, changed: bool, request: HttpRequest | None) -> None:
+    """CIZ staff open (or change) a client or an application in the CIZ admin: logged like every other access."""
+    if bsn:
+        action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
+        access_log_write(user=user, bsn=bsn, action=action, found=True, consent=None, request=request)
+
+
+def aanvraag_access(*, user: User, aanvraag: Aanvraag, action: str, request: HttpRequest | None) -> None:
+    """An application (or one of its attachments) holds client data: every view or download is logged."""
+    if aanvraag.client_bsn:
+        access_log_write(user=user, bsn=aanvraag.client_bsn, action=action, found=True, consent=None, request=request)
 
 
 @transaction.atomic

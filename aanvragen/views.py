@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from aanvragen.forms import (
 from aanvragen.steps import STEPS, step_by_slug, step_summary, steps_with_errors
 
 SESSION_BSN = "aanvragen_client_bsn"
+AANVRAGEN_PER_PAGE = 25
 CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
 
 
@@ -196,6 +198,9 @@ def bijlage_delete(request, pk, bijlage_pk):
 @organisation_member
 def bijlage_download(request, pk, bijlage_pk):
     bijlage = selectors.bijlage_for_user(request.user, aanvraag_pk=pk, pk=bijlage_pk)
+    services.aanvraag_access(
+        user=request.user, aanvraag=bijlage.aanvraag, action=AccessAction.BIJLAGE_DOWNLOADEN, request=request
+    )
     return FileResponse(
         bijlage.file.open("rb"), as_attachment=True, filename=bijlage.original_name, content_type=bijlage.content_type
     )
@@ -240,12 +245,20 @@ def aanvraag_list(request):
     form = AanvraagFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     aanvragen = selectors.aanvragen_for_organisation(request.user.organisation, **filters)
-    return render(request, "aanvragen/list.html", {"form": form, "aanvragen": aanvragen[:200]})
+    page = Paginator(aanvragen, AANVRAGEN_PER_PAGE).get_page(request.GET.get("pagina"))
+    context = {
+        "form": form,
+        "page": page,
+        "aanvragen": page.object_list,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+    return render(request, "aanvragen/list.html", context)
 
 
 @organisation_member
 def aanvraag_detail(request, pk):
     aanvraag = selectors.aanvraag_for_user(request.user, pk)
+    services.aanvraag_access(user=request.user, aanvraag=aanvraag, action=AccessAction.AANVRAAG_INZIEN, request=request)
     context = {
         "aanvraag": aanvraag,
         "summary": step_summary(aanvraag),
