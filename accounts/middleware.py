@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 
 class SecondFactorRequiredMiddleware:
@@ -20,3 +21,17 @@ class SecondFactorRequiredMiddleware:
             if request.resolver_match.view_name not in self.allowed_url_names:
                 return redirect(reverse("two_factor:setup"))
         return None
+
+
+class NeverCacheWhenLoggedInMiddleware:
+    """Pages for a logged-in person hold personal or client data: no browser or proxy may keep them (shared
+    computers at care organisations; the back button after logging out)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
