@@ -39,5 +39,10 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## make bench: national-scale data in a throw-away database, then the everyday pages and nightly jobs timed.
+## PostgreSQL when DATABASE_URL is set, otherwise SQLite; BENCH_SCALE=0.1 for a quick run.
+bench: install-test
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python bench/run.py --scale $(or $(BENCH_SCALE),1.0)
+
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache
