@@ -413,6 +413,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
+def explain(sql: str) -> list[str]:
+    """PostgreSQL's plan (with actual times) of a read query, so a slow page points at its cause."""
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def measure(name: str, request, *, repeat: int, warmup: int, expect: int = 200, before=None) -> dict:
     """Call request() warmup + repeat times; durations of the last `repeat`, queries of every call."""
     durations, query_counts, slowest = [], [], (0.0, "")
@@ -431,6 +440,7 @@ def measure(name: str, request, *, repeat: int, warmup: int, expect: int = 200, 
             for query in queries.captured_queries:
                 if float(query["time"]) * 1000 > slowest[0]:
                     slowest = (float(query["time"]) * 1000, query["sql"])
+    plan = explain(slowest[1])
     result = {
         "name": name,
         "runs": repeat,
@@ -440,6 +450,7 @@ def measure(name: str, request, *, repeat: int, warmup: int, expect: int = 200, 
         "queries": max(query_counts),
         "slowest_query_ms": round(slowest[0], 1),
         "slowest_query": slowest[1][:500],
+        "slowest_query_plan": plan,
     }
     log(f"  {name}: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries")
     return result
@@ -607,6 +618,12 @@ def main() -> int:
     log(f"Portero benchmark: {database}, scale {args.scale}, {args.repeat} runs per page after {args.warmup} warm-up")
     log("(the login with MD5 excludes password hashing cost; the Argon2 line includes it)")
     log(table(results))
+    for r in results:
+        scans = [
+            line.strip() for line in r.get("slowest_query_plan", []) if "Seq Scan" in line or "Sort Method" in line
+        ]
+        if r["slowest_query_ms"] >= 10 and scans:
+            log(f"plan of the slowest query of '{r['name']}': " + "; ".join(scans))
     log(f"\nTotal {report['total_seconds']} s. JSON: {out.relative_to(ROOT)}")
     return 0
 
