@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install install-test migrate seed worker bench clean
+.PHONY: run test lint format install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
