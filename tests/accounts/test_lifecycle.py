@@ -269,3 +269,18 @@ def test_nightly_jobs_issue_a_constant_number_of_queries(org_a, job):
 
     # each round only finds its own new users: the earlier ones were handled by the previous round
     assert count(3, T0) == count(30, T0 + relativedelta(years=1))
+
+
+def test_the_management_commands_run_the_same_services(org_a):
+    from io import StringIO
+
+    UserFactory(organisation=org_a, password_changed_at=T0, last_login=T0)
+    out = StringIO()
+    with time_machine.travel(T0 + relativedelta(months=3), tick=False):
+        call_command("expire_passwords", stdout=out)
+    with time_machine.travel(T0 + relativedelta(months=6), tick=False):
+        call_command("deactivate_idle_accounts", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 wachtwoord(en) verlopen, 0 waarschuwing(en) verstuurd.",
+        "1 account(s) inactief gemaakt.",
+    ]
