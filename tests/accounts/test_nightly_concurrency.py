@@ -1,0 +1,58 @@
+"""The nightly deactivation and a login of the same idle account at the same moment: the account is
+deactivated once, with one audit event, and the login is refused."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import AuditEvent
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def retrying(work):
+    """SQLite has no row locks: a busy database means 'try again' (PostgreSQL waits for the lock instead)."""
+    for _attempt in range(40):
+        try:
+            return work()
+        except OperationalError:
+            time.sleep(0.05)
+    raise AssertionError("database stayed busy")
+
+
+def test_job_and_login_at_once_deactivate_the_account_once(org_a):
+    user = UserFactory(organisation=org_a, last_login=timezone.now() - relativedelta(months=6) - timedelta(days=1))
+    barrier = threading.Barrier(2)
+    refusals = []
+
+    def nightly_job():
+        try:
+            barrier.wait()
+            retrying(services.idle_accounts_deactivate)
+        finally:
+            connection.close()
+
+    def login():
+        try:
+            barrier.wait()
+            account = type(user).objects.get(pk=user.pk)
+            refusals.append(retrying(lambda: services.login_refusal(user=account)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=nightly_job), threading.Thread(target=login)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert refusals == [services.LoginRefusal.INACTIVE]
+    assert AuditEvent.objects.filter(action="user_deactivated", target=user).count() == 1
+    user.refresh_from_db()
+    assert user.deactivated_at is not None
