@@ -27,7 +27,8 @@ from aanvragen.choices import (
     WlzAanvraagType,
     Zorgprofiel,
 )
-from aanvragen.validators import postcode_validator, validate_bsn, validate_not_in_future
+from aanvragen.validators import validate_bsn, validate_not_in_future
+from portero.validators import postcode_validator
 
 
 @deconstructible

@@ -1,18 +1,15 @@
-"""Input rules for client and application data (DOMAIN.md §6): BSN 11-proef, postcode, AGB-code, dates."""
+"""Input rules for client and application data (DOMAIN.md §6): BSN 11-proef, postcode format, dates.
+The shared formats (postcode, AGB, KvK, UZI) are in portero.validators."""
 
 import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 BSN_MESSAGE = _("Vul een geldig BSN in: 9 cijfers die voldoen aan de elfproef.")
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-
-postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Vul een postcode in als 1234 AB."))
-agb_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
 
 
 def bsn_normalise(raw: str | None) -> str:

@@ -9,11 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.choices import Profile
+from portero.validators import agb_validator, kvk_validator, postcode_validator, uzi_validator
 
-agb_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
-kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
-uzi_validator = RegexValidator(r"^\d{9}$", _("Een UZI-nummer bestaat uit precies 9 cijfers."))
-postcode_validator = RegexValidator(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$", _("Vul een postcode in als 1234 AB."))
 login_name_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]*$",
     _("Een inlognaam bestaat uit kleine letters, cijfers, punt, streepje of liggend streepje."),

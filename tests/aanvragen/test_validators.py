@@ -6,15 +6,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from aanvragen.validators import (
-    agb_validator,
-    bsn_is_valid,
-    bsn_normalise,
-    postcode_normalise,
-    postcode_validator,
-    validate_bsn,
-    validate_not_in_future,
-)
+from aanvragen.validators import bsn_is_valid, bsn_normalise, postcode_normalise, validate_bsn, validate_not_in_future
+from portero.validators import agb_validator, postcode_validator
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782"])
