@@ -271,21 +271,22 @@ def password_link_request(*, username: str, request: HttpRequest | None = None) 
     per login name or per client address are dropped silently, before any mail is queued.
     """
     username = (username or "").strip().lower()[:40]
-    limits = settings.PORTERO_PASSWORD_REQUEST_LIMITS
-    address = client_address(request) or "onbekend"
-    over_name = rate_limit_exceeded(f"pwreq:name:{username}", **limits["per_login_name"])
-    over_address = rate_limit_exceeded(f"pwreq:ip:{address}", **limits["per_address"])
+    over_limit = _password_request_over_limit(username=username, request=request)
     user = User.objects.filter(username=username).first()
-    if over_name or over_address or user is None or not user.is_active:
+    if over_limit or user is None or not user.is_active:
         audit_log(
-            Action.PASSWORD_LINK_REFUSED,
-            target=user,
-            request=request,
-            username=username,
-            rate_limited=over_name or over_address,
+            Action.PASSWORD_LINK_REFUSED, target=user, request=request, username=username, rate_limited=over_limit
         )
         return
     password_link_send(user=user, purpose="reset", request=request)
+
+
+def _password_request_over_limit(*, username: str, request: HttpRequest | None) -> bool:
+    """Count one request for a set-password link, per login name and per client address (both counted)."""
+    limits = settings.PORTERO_PASSWORD_REQUEST_LIMITS
+    over_name = rate_limit_exceeded(f"pwreq:name:{username}", **limits["per_login_name"])
+    over_address = rate_limit_exceeded(f"pwreq:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
+    return over_name or over_address
 
 
 @transaction.atomic
@@ -347,12 +348,9 @@ def user_deactivate_idle(*, user: User, request: HttpRequest | None = None) -> N
 def password_renewal_request(*, user: User, request: HttpRequest | None = None) -> bool:
     """Mail a renewal link (expiry warning or expired password), within the same limits as 'Wachtwoord
     aanvragen'. Returns False when the request was over the limit."""
-    limits = settings.PORTERO_PASSWORD_REQUEST_LIMITS
-    address = client_address(request) or "onbekend"
-    over_name = rate_limit_exceeded(f"pwreq:name:{user.username}", **limits["per_login_name"])
-    over_address = rate_limit_exceeded(f"pwreq:ip:{address}", **limits["per_address"])
-    if over_name or over_address or not user.is_active:
-        audit_log(Action.PASSWORD_LINK_REFUSED, target=user, request=request, rate_limited=True)
+    over_limit = _password_request_over_limit(username=user.username, request=request)
+    if over_limit or not user.is_active:
+        audit_log(Action.PASSWORD_LINK_REFUSED, target=user, request=request, rate_limited=over_limit)
         return False
     password_link_send(user=user, purpose="renew", request=request)
     return True
