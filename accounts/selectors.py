@@ -50,14 +50,13 @@ def active_users() -> "Q":
 
 
 def password_hashes_in_use(*, user: User) -> list[str]:
-    """The current password hash and the previous ones the history rule forbids."""
+    """The current password hash (on the user, as loaded) and the previous ones the history rule forbids."""
     previous = list(
         PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
             : settings.PORTERO_PASSWORD_HISTORY
         ]
     )
-    current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
-    return [current, *previous] if current else previous
+    return [user.password, *previous] if user.password else previous
 
 
 def password_expires_at(*, user: User) -> datetime | None:
