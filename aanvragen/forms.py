@@ -126,6 +126,9 @@ class WlzStepForm(forms.ModelForm):
                 field.error_messages["required"] = services.WLZ_REQUIRED[name]
             else:
                 field.required = False
+            if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
+                # A radio group needs no '---------' option: nothing ticked already means 'not answered'.
+                field.choices = [choice for choice in field.choices if choice[0] not in ("", None)]
 
     def _post_clean(self):
         super()._post_clean()
@@ -157,10 +160,6 @@ class SoortStepForm(WlzStepForm):
             "huidig_zorgprofiel": _("Alleen bij een herindicatie."),
             "urgent_reason": _("Verplicht als u de aanvraag onder bijzondere omstandigheden doet."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["wlz_type"].choices = [c for c in self.fields["wlz_type"].choices if c[0]]
 
 
 class ClientStepForm(WlzStepForm):
@@ -195,10 +194,6 @@ class ClientStepForm(WlzStepForm):
             "client_zorgverzekeraar",
         ]
         widgets = {"client_date_of_birth": DATE_WIDGET, "client_sex": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["client_sex"].choices = [c for c in self.fields["client_sex"].choices if c[0]]
 
     def clean_client_postcode(self):
         return postcode_normalise(self.cleaned_data["client_postcode"])
@@ -252,10 +247,6 @@ class AanvragerStepForm(WlzStepForm):
             ),
             "aanvrager_straat": _("Het CIZ stuurt zijn brieven naar dit adres."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["aanvrager_rol"].choices = [c for c in self.fields["aanvrager_rol"].choices if c[0]]
 
     def clean_aanvrager_postcode(self):
         return postcode_normalise(self.cleaned_data["aanvrager_postcode"])
