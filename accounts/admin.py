@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import selectors, services
 from accounts.forms import OrganisationWithAdminForm
 from accounts.models import AuditEvent, EmailDomain, Organisation, User
 
@@ -99,7 +99,7 @@ class UserStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "actief":
-            return queryset.filter(deleted_at__isnull=True, deactivated_at__isnull=True)
+            return queryset.filter(selectors.active_users())
         if self.value() == "inactief":
             return queryset.filter(deactivated_at__isnull=False)
         if self.value() == "verwijderd":

@@ -23,7 +23,7 @@ def domain_allowed(*, organisation: Organisation, domain: str) -> bool:
 
 
 def active_user_with_email(*, email: str, exclude_user: User | None = None) -> User | None:
-    users = User.objects.filter(email__iexact=email, deleted_at__isnull=True, deactivated_at__isnull=True)
+    users = User.objects.filter(active_users(), email__iexact=email)
     if exclude_user is not None:
         users = users.exclude(pk=exclude_user.pk)
     return users.first()
@@ -45,7 +45,8 @@ def user_from_uidb64(uidb64: str) -> User | None:
     return User.objects.filter(pk=pk).select_related("organisation").first()
 
 
-def active_users() -> "Q":
+def active_users() -> Q:
+    """Accounts that can still log in: neither deleted nor deactivated (User.is_active, as a query)."""
     return Q(deleted_at__isnull=True, deactivated_at__isnull=True)
 
 

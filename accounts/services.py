@@ -406,7 +406,7 @@ def idle_accounts_deactivate(*, now: datetime | None = None) -> int:
     accounts. Idempotent, and a login racing with it waits for the row lock, then finds the account inactive.
     """
     cutoff = selectors.idle_cutoff(now=now or timezone.now())
-    idle = User.objects.filter(deleted_at__isnull=True, deactivated_at__isnull=True).filter(
+    idle = User.objects.filter(selectors.active_users()).filter(
         Q(last_login__lte=cutoff) | Q(last_login__isnull=True, date_joined__lte=cutoff)
     )
     rows = list(idle.select_for_update().values_list("pk", "organisation_id"))
@@ -428,9 +428,7 @@ def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
     valid = relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
     expired_cutoff = now - valid
     warning_cutoff = now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS) - valid
-    active = User.objects.filter(
-        deleted_at__isnull=True, deactivated_at__isnull=True, password_changed_at__isnull=False
-    )
+    active = User.objects.filter(selectors.active_users(), password_changed_at__isnull=False)
 
     expired = list(
         active.filter(password_changed_at__lte=expired_cutoff, password_expired_at__isnull=True)

@@ -70,9 +70,3 @@ def expire_passwords() -> tuple[int, int]:
 @shared_task
 def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
-
-
-@shared_task
-def ping() -> str:
-    """Does nothing but answer; the health of the queue is tested with it."""
-    return "pong"
