@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portero.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -290,6 +291,10 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 # Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden' (DOMAIN §4.1).
 PORTERO_DEADLINE_WEEKS = 6
 PORTERO_DEADLINE_WEEKS_URGENT = 2
+# Spot checks on consents: days the organisation gets to produce the signed forms, and how many spot checks
+# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use (DOMAIN §2.4).
+PORTERO_SPOT_CHECK_REPLY_DAYS = 14
+PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
 
 # --- Security headers ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -322,11 +327,29 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One line per request and per task with its request id; secrets redacted in every record (portero/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is unknown; choose plain or json.")
+LOGGING_CONFIG = "portero.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "portero.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "portero.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The request line of portero.request replaces these (Django's 4xx warnings and gunicorn's access log).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # Celery's own per-task lines; portero.task writes one line per task.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
