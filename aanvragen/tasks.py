@@ -1,17 +1,17 @@
 """Celery tasks: thin adapters that load by id and send."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from aanvragen.models import Aanvraag
+from portero.hosts import AANVRAAG, absolute_url
+from portero.mail import MailTask
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_receipt_mail(aanvraag_id: int) -> None:
     """The ontvangstbevestiging to the submitter. It names the reference, never the BSN or the client."""
     # Idempotent (tasks are acked late and may run twice): the row is locked and marked in one transaction.
@@ -26,7 +26,7 @@ def send_receipt_mail(aanvraag_id: int) -> None:
             return
         context = {
             "aanvraag": aanvraag,
-            "link": f"{settings.PORTERO_BASE_URL}{reverse('aanvragen:detail', args=[aanvraag.pk])}",
+            "link": absolute_url(AANVRAAG, "aanvragen:detail", aanvraag.pk),
         }
         body = render_to_string("aanvragen/mail/ontvangstbevestiging.txt", context)
         subject = f"Portero: ontvangstbevestiging aanvraag {aanvraag.reference}"

@@ -4,13 +4,14 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import selectors, services
 from accounts.models import User
 from accounts.tokens import password_link_token_generator
+from portero.hosts import AANVRAAG, BEHEER, absolute_url
+from portero.mail import MailTask
 
 PASSWORD_MAIL_SUBJECTS = {
     "welcome": "Welkom bij Portero: stel uw wachtwoord in",
@@ -19,31 +20,30 @@ PASSWORD_MAIL_SUBJECTS = {
 }
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_password_link_mail(user_id: int, purpose: str) -> None:
     user = User.objects.select_related("organisation").filter(pk=user_id).first()
     if user is None or not user.is_active:
         return
-    path = reverse(
+    link = absolute_url(
+        AANVRAAG,
         "accounts:password_set",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": password_link_token_generator.make_token(user),
-        },
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=password_link_token_generator.make_token(user),
     )
     context = {
         "user": user,
         "purpose": purpose,
-        "link": f"{settings.PORTERO_BASE_URL}{path}",
-        "site_url": f"{settings.PORTERO_BASE_URL}/",
-        "beheer_url": f"{settings.PORTERO_BASE_URL}/beheer/",
+        "link": link,
+        "site_url": absolute_url(AANVRAAG, "aanvragen:home"),
+        "beheer_url": absolute_url(BEHEER, "orgadmin:start"),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     body = render_to_string("accounts/mail/password_link.txt", context)
     send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_password_expiry_warnings(user_ids: list[int]) -> None:
     for user in User.objects.filter(pk__in=user_ids).select_related("organisation"):
         if not user.is_active:
@@ -51,7 +51,7 @@ def send_password_expiry_warnings(user_ids: list[int]) -> None:
         context = {
             "user": user,
             "expires_at": selectors.password_expires_at(user=user),
-            "request_url": f"{settings.PORTERO_BASE_URL}{reverse('accounts:password_request')}",
+            "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
         }
         body = render_to_string("accounts/mail/password_expiry_warning.txt", context)
         send_mail("Portero: uw wachtwoord verloopt binnenkort", body, None, [user.email])

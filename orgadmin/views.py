@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, ROLE_LABELS
 from orgadmin import selectors, services
 from orgadmin.decorators import org_admin_required
 from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm, add_service_errors
+from portero.hosts import AANVRAAG, absolute_url
 
 USERS_PER_PAGE = 25
 SESSION_ADDED = "orgadmin_user_added"  # the confirmation page belongs to the create that just happened
@@ -93,7 +93,8 @@ def user_added(request, username):
     target = selectors.user_for_admin(admin=request.user, username=username, active_only=True)
     if request.session.get(SESSION_ADDED) != target.username:
         return redirect("orgadmin:user_detail", username=target.username)
-    return render(request, "orgadmin/user_added.html", {"target": target, "site_url": f"{settings.PORTERO_BASE_URL}/"})
+    site_url = absolute_url(AANVRAAG, "aanvragen:home")
+    return render(request, "orgadmin/user_added.html", {"target": target, "site_url": site_url})
 
 
 @require_http_methods(["GET", "POST"])

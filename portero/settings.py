@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portero.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portero.hosts.HostRoutingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,7 +131,8 @@ PORTERO_PASSWORD_VALID_MONTHS = 3
 PORTERO_PASSWORD_WARNING_DAYS = 14
 PORTERO_IDLE_MONTHS = 6
 LOGIN_URL = "two_factor:login"
-LOGIN_REDIRECT_URL = "aanvragen:home"
+# "/": the aanvraag site's start, or gebruikersbeheer's on BEHEER_HOST (portero/hosts.py).
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "two_factor:login"
 # A set-password link is valid 8 hours (seeds, chapter 2.1).
 PASSWORD_RESET_TIMEOUT = 8 * 60 * 60
@@ -221,6 +223,12 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Portero <noreply@portero.ciz.nl>")
 # Absolute address of the site, for links in mails sent from background jobs.
 PORTERO_BASE_URL = env_str("PORTERO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Two sites on their own hosts (both or neither); then links in mails use https://<host> (portero/hosts.py).
+BEHEER_HOST = env_str("BEHEER_HOST", "")
+AANVRAAG_HOST = env_str("AANVRAAG_HOST", "")
+if bool(BEHEER_HOST) != bool(AANVRAAG_HOST):
+    raise ImproperlyConfigured("Set both BEHEER_HOST and AANVRAAG_HOST, or neither.")
+PORTERO_URL_SCHEME = env_str("PORTERO_URL_SCHEME", "https")
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_TIMEZONE = "Europe/Amsterdam"
@@ -257,6 +265,10 @@ CELERY_BEAT_SCHEDULE = {
     "Sessies opruimen": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "Herinneringen verlenging artikel 21-besluiten versturen": {
+        "task": "aanvragen.tasks.send_wzd_renewal_reminders",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 
@@ -310,7 +322,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

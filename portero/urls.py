@@ -1,3 +1,6 @@
+"""The aanvraag site, and with the default single host also the beheer site under /beheer/ and /admin/.
+With BEHEER_HOST set, that host uses portero/urls_beheer.py (see portero/hosts.py)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -12,16 +15,23 @@ admin.site.site_header = "Portero — CIZ-beheer"
 admin.site.site_title = "Portero CIZ-beheer"
 admin.site.index_title = "Beheer"
 
-urlpatterns = [
+# On every host: login, password pages and the probes of the load balancer.
+shared_urlpatterns = [
     path("", include(two_factor_urlpatterns)),
     path("", include("accounts.urls")),
-    path("beheer/", include("orgadmin.urls")),
-    path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("", include("aanvragen.urls")),
+    path("readyz", views.readyz, name="readyz"),
 ]
-
 if settings.DEBUG:
     from accounts.dev_views import postvak
 
-    urlpatterns.insert(0, path("dev/postvak/", postvak, name="dev_postvak"))
+    shared_urlpatterns.insert(0, path("dev/postvak/", postvak, name="dev_postvak"))
+
+urlpatterns = [
+    *shared_urlpatterns,
+    path("beheer/", include("orgadmin.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("aanvragen.urls")),
+]
+
+handler500 = "portero.views.server_error"
