@@ -1,6 +1,7 @@
 """Reads of client and application data. Every query on organisation data is scoped here; a foreign id is a 404."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort, AanvraagStatus
-from aanvragen.models import Aanvraag, Bijlage, ClientConsent
+from aanvragen.models import Aanvraag, Bijlage, ClientConsent, OrganisationSanction, SpotCheck, SpotCheckItem
 from accounts.models import Organisation, User
 
 # Application types whose forms exist in this version; part 2 adds Wzd art. 21 and Partnerverblijf.
@@ -100,3 +101,74 @@ def bijlage_for_user(user: User, *, aanvraag_pk: int, pk: int) -> Bijlage:
     if bijlage is None:
         raise Http404
     return bijlage
+
+
+# --- Steekproeven (spot checks) ---
+
+
+def spot_check_candidates(*, organisation: Organisation, period_from: date, period_to: date) -> QuerySet[ClientConsent]:
+    """The organisation's consent declarations recorded in the period (Dutch calendar days, both ends included)."""
+    return ClientConsent.objects.filter(
+        organisation=organisation, recorded_at__date__gte=period_from, recorded_at__date__lte=period_to
+    )
+
+
+@dataclass(frozen=True)
+class SuspensionAdvice:
+    """The sanction rule for careless use (onzorgvuldig gebruik, DOMAIN.md §2.4), applied to spot checks.
+
+    Every closed spot check with at least one 'niet in orde' counts once, however many declarations failed.
+    Suspension is advised when the organisation failed at least PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION
+    spot checks *and* failed one again after CIZ contacted it (a recorded warning): "several times, and not
+    enough discipline". Misuse (misbruik) needs no advice: CIZ staff suspend at once.
+    """
+
+    failed_spot_checks: int
+    warned_at: datetime | None
+    failed_since_warning: int
+    threshold: int
+
+    @property
+    def advised(self) -> bool:
+        return self.failed_spot_checks >= self.threshold and self.failed_since_warning > 0
+
+
+def suspension_advice(organisation: Organisation) -> SuspensionAdvice:
+    failed_closures = list(
+        SpotCheck.objects.filter(
+            organisation=organisation,
+            closed_at__isnull=False,
+            items__outcome=SpotCheckItem.Outcome.NIET_IN_ORDE,
+        )
+        .distinct()
+        .values_list("closed_at", flat=True)
+    )
+    first_warning = (
+        OrganisationSanction.objects.filter(
+            organisation=organisation, decision=OrganisationSanction.Decision.WAARSCHUWING
+        )
+        .order_by("decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    return SuspensionAdvice(
+        failed_spot_checks=len(failed_closures),
+        warned_at=first_warning,
+        failed_since_warning=sum(1 for closed in failed_closures if first_warning and closed > first_warning),
+        threshold=settings.PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION,
+    )
+
+
+def spot_check_recipients(organisation: Organisation) -> list[str]:
+    """The organisation's active organisatiebeheerders: they answer CIZ's request for the signed forms."""
+    from accounts.selectors import active_users
+
+    return list(
+        User.objects.filter(active_users(), organisation=organisation, is_org_admin=True)
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+def spot_check_items(spot_check: SpotCheck) -> QuerySet[SpotCheckItem]:
+    return spot_check.items.select_related("consent").order_by("pk")

@@ -32,3 +32,31 @@ def send_receipt_mail(aanvraag_id: int) -> None:
         subject = f"Portero: ontvangstbevestiging aanvraag {aanvraag.reference}"
         send_mail(subject, body, None, [aanvraag.submitted_by.email])
         Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=timezone.now())
+
+
+# --- Steekproeven (spot checks) ---
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_spot_check_request(spot_check_id: int) -> None:
+    """Ask the organisatiebeheerders for the signed forms of the drawn declarations. Masked BSNs only."""
+    from aanvragen import selectors
+    from aanvragen.models import SpotCheck
+    from aanvragen.services import bsn_mask
+
+    # Idempotent like the receipt: locked, sent and marked in one transaction.
+    with transaction.atomic():
+        spot_check = (
+            SpotCheck.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk=spot_check_id, request_sent_at__isnull=True)
+            .first()
+        )
+        recipients = selectors.spot_check_recipients(spot_check.organisation) if spot_check else []
+        if not recipients:
+            return
+        rows = [(item.consent, bsn_mask(item.consent.client_bsn)) for item in selectors.spot_check_items(spot_check)]
+        body = render_to_string("aanvragen/mail/steekproef_verzoek.txt", {"spot_check": spot_check, "rows": rows})
+        subject = f"Portero: steekproef toestemmingsformulieren, reactie uiterlijk {spot_check.reply_deadline:%d-%m-%Y}"
+        send_mail(subject, body, None, recipients)
+        SpotCheck.objects.filter(pk=spot_check.pk).update(request_sent_at=timezone.now())

@@ -31,6 +31,10 @@ REFUSAL_MESSAGES = {
         "Uw account als organisatiebeheerder is inactief gemaakt omdat er 6 maanden niet mee is ingelogd. Het kan "
         "niet opnieuw worden geactiveerd. Vraag een nieuwe inlognaam aan via contractbeheer@ciz.nl."
     ),
+    LoginRefusal.ORGANISATION_SUSPENDED: _(
+        "De toegang van uw organisatie tot Portero is door het CIZ opgeschort. U kunt daarom niet inloggen. Uw "
+        "gegevens blijven bewaard. Neem contact op met contractbeheer@ciz.nl."
+    ),
     LoginRefusal.PASSWORD_EXPIRED: _(
         "Uw wachtwoord is verlopen (een wachtwoord is 3 maanden geldig). Vraag hieronder een link aan om een nieuw "
         "wachtwoord in te stellen; u ontvangt die per mail."

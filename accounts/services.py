@@ -314,6 +314,7 @@ def password_set(*, user: User, raw_password: str, request: HttpRequest | None =
 class LoginRefusal(StrEnum):
     DELETED = "deleted"
     INACTIVE = "inactive"
+    ORGANISATION_SUSPENDED = "organisation_suspended"
     PASSWORD_EXPIRED = "password_expired"
 
 
@@ -329,6 +330,9 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
         user_deactivate_idle(user=user, request=request)
     if user.deactivated_at is not None:
         return LoginRefusal.INACTIVE
+    # CIZ closed the organisation's access (sanctiebeleid, DOMAIN.md §2.4; aanvragen.services.organisation_suspend).
+    if user.organisation_id is not None and user.organisation.is_suspended:
+        return LoginRefusal.ORGANISATION_SUSPENDED
     expires_at = selectors.password_expires_at(user=user)
     if user.password_expired_at is not None or (expires_at is not None and expires_at <= now):
         return LoginRefusal.PASSWORD_EXPIRED
