@@ -39,10 +39,13 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## make bench: national-scale data in a throw-away database, then the everyday pages and nightly jobs timed.
-## PostgreSQL when DATABASE_URL is set, otherwise SQLite; BENCH_SCALE=0.1 for a quick run.
+## make bench: a country's data in PostgreSQL (COPY), production settings under gunicorn + wrk, each figure next to
+## its reference; writes var/bench/results-*.md. BENCH_SCALE=0.05 (default, a few minutes) … 1 (national scale).
+## Needs PostgreSQL (BENCH_DATABASE_URL, dropped and re-created), Redis (db 7) and Debian's wrk.
 bench: install-test
-	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python bench/run.py --scale $(or $(BENCH_SCALE),1.0)
+	DATABASE_URL=$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/portero_bench) \
+	REDIS_URL=$(or $(BENCH_REDIS_URL),redis://127.0.0.1:6379/7) \
+	$(BIN)/python bench/run.py --scale $(or $(BENCH_SCALE),0.05) $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache

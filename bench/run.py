@@ -1,411 +1,68 @@
-"""Portero benchmarks: the everyday pages and the nightly jobs, with a whole country's data in the database.
+"""Portero benchmark: a country's data in PostgreSQL, the production settings under gunicorn, and each figure
+next to its reference measured in the same run.
 
-Run with `make bench` (PostgreSQL when DATABASE_URL is set, otherwise SQLite). The script creates and destroys its
-own test database through Django's test machinery, so it never touches a developer's real database.
+    make bench                                  # quick: BENCH_SCALE=0.05 (~100k accounts), a few minutes
+    make bench BENCH_SCALE=1                    # national scale: 1M accounts, 10M clients, 5M applications
+    .venv/bin/python bench/run.py --scale 0.05 --reuse     # measure again without re-seeding
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portero_bench make bench
-    make bench BENCH_SCALE=0.1          # a quick run with a tenth of the data
-
-Prints a table and writes the same numbers as JSON to var/bench/results-<timestamp>.json.
-Speed claims live here, not in timed tests.
+The database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portero_bench; its name must contain
+'bench', because it is dropped and created again) is migrated and filled by bench/seed.py with COPY. Redis
+(REDIS_URL, default db 7) holds the cache as in production. Results: var/bench/results-<time>.json and .md;
+--write-docs also puts the table into docs/PERFORMANCE.md.
 """
 
 import argparse
 import json
-import logging
 import os
-import random
+import re
+import secrets
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import time
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "bench"
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client as TestClient  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings, setup_databases, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from two_factor.plugins.phonenumber.models import PhoneDevice  # noqa: E402
-
-from aanvragen.choices import (  # noqa: E402
-    AanvraagSoort,
-    AanvraagStatus,
-    AccessAction,
-    AccessOutcome,
-    ConsentGivenBy,
-    ConsentKind,
-    Leveringsvorm,
-    Zorgprofiel,
-)
-from aanvragen.models import Aanvraag, AccessLogEntry, ClientConsent, Indicatie  # noqa: E402
-from aanvragen.models import Client as CizClient  # noqa: E402
-from aanvragen.validators import BSN_WEIGHTS  # noqa: E402
-from accounts import services as account_services  # noqa: E402
-from accounts.models import EmailDomain, Organisation, User  # noqa: E402
-
-SIZES = {
-    "organisations": 2_000,
-    "users": 60_000,
-    "large_organisation_users": 5_000,
-    "clients": 300_000,
-    "indicaties": 100_000,
-    "consents": 600_000,
-    "access_log": 600_000,
-    "aanvragen": 200_000,
+# The production configuration, with what loopback HTTP needs (no TLS redirect); secrets are bench-only.
+BENCH_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-never-deployed-6f1c0b7e2a9d4c3b8e5f",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "SMS_GATEWAY": "outbox",
+    "PORTERO_VAR_DIR": str(OUT / "var"),
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portero_bench",
+    "REDIS_URL": "redis://127.0.0.1:6379/7",
+    "LOG_LEVEL": "WARNING",
 }
-MINIMUM = {"organisations": 3, "users": 200, "large_organisation_users": 100}
-BATCH = 5_000
-PASSWORD = "Bench-wachtwoord-2026!"
-PRODUCTION_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
+for key, value in BENCH_ENV.items():
+    os.environ.setdefault(key, value)
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ["DJANGO_DEBUG"] = "0"
 
-FIRST_NAMES = [
-    "Jan", "Janneke", "Jannie", "Marjan", "Anna", "Bram", "Daan", "Emma", "Femke", "Gerrit", "Hanna", "Iris",
-    "Joost", "Kees", "Lotte", "Mark", "Noor", "Pieter", "Roos", "Sanne", "Thijs", "Vera", "Wouter", "Yara",
-]  # fmt: skip
-LAST_NAMES = [
-    ("", "Jansen"), ("", "Janssen"), ("de", "Jong"), ("de", "Vries"), ("van den", "Berg"), ("van", "Dijk"),
-    ("", "Bakker"), ("", "Visser"), ("", "Smit"), ("", "Meijer"), ("de", "Boer"), ("", "Mulder"), ("de", "Groot"),
-    ("", "Bos"), ("", "Vos"), ("", "Peters"), ("", "Hendriks"), ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"),
-]  # fmt: skip
-CITIES = ["Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen", "Zwolle", "Maastricht"]
+TARGETS = {
+    "page_ratio": 0.5,
+    "page_p95_ms": 50,
+    "search_p95_ms": 20,
+    "job_seconds": 10,
+    "job_ratio": 1.5,
+    "password_set_s": 1,
+    "bsn_p95_ms": 5,
+    "rss_mb": 150,
+    "rss_growth": 0.05,
+}
 
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-@contextmanager
-def phase(name: str, timings: dict):
-    start = time.perf_counter()
-    yield
-    timings[name] = round(time.perf_counter() - start, 1)
-    log(f"  {name}: {timings[name]} s")
-
-
-@contextmanager
-def timestamps_as_given(*fields):
-    """Let bulk_create keep the spread-out dates we generate instead of auto_now(_add) overwriting them."""
-    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
-    for field in fields:
-        field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
-
-
-def in_batches(model, rows):
-    """bulk_create an iterable of unsaved instances in batches; returns the saved instances (with pks)."""
-    saved, batch = [], []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            saved.extend(model.objects.bulk_create(batch))
-            batch = []
-    if batch:
-        saved.extend(model.objects.bulk_create(batch))
-    return saved
-
-
-def valid_bsns(count: int, rng: random.Random):
-    """`count` distinct BSNs passing the 11-proef, spread over the number range."""
-    result, number = [], 10_000_000
-    while len(result) < count:
-        number += rng.randint(1, 40)
-        digits = f"{number:08d}"
-        check = sum(int(d) * w for d, w in zip(digits, BSN_WEIGHTS[:8], strict=True)) % 11
-        if check < 10:
-            result.append(digits + str(check))
-    return result
-
-
-def sized(scale: float) -> dict:
-    sizes = {key: max(MINIMUM.get(key, 1), int(value * scale)) for key, value in SIZES.items()}
-    sizes["large_organisation_users"] = min(sizes["large_organisation_users"], sizes["users"] // 2)
-    return sizes
-
-
-# --- Data ------------------------------------------------------------------------------------------------
-
-
-def generate(sizes: dict, rng: random.Random, timings: dict) -> dict:
-    now = timezone.now()
-    today = timezone.localdate()
-    days = lambda n: timedelta(days=n)  # noqa: E731
-    password_hash = make_password(PASSWORD)
-
-    with phase("organisaties + e-maildomeinen", timings):
-        organisations = in_batches(
-            Organisation,
-            (
-                Organisation(
-                    name="Zorggroep Groot" if i == 0 else f"Zorgorganisatie {i:04d}",
-                    agb_code=f"{20_000_000 + i}",
-                    kvk_number=f"{30_000_000 + i}",
-                    street=f"Zorglaan {i}",
-                    postcode="3511 AB",
-                    city=CITIES[i % len(CITIES)],
-                    profile="volledig" if i % 3 == 0 else "basis",
-                    contract_start=today - days(800),
-                )
-                for i in range(sizes["organisations"])
-            ),
-        )
-        org_ids = [o.pk for o in organisations]
-        in_batches(EmailDomain, (EmailDomain(organisation_id=pk, domain=f"org{pk}.nl") for pk in org_ids))
-
-    large_org = org_ids[0]
-    bench_users = 200  # the first users of the large organisation: active, recent login, valid password
-
-    def user_rows():
-        for i in range(sizes["users"]):
-            if i < sizes["large_organisation_users"]:
-                org, first_of_org = large_org, i == 0
-            else:
-                index = (i - sizes["large_organisation_users"]) % (len(org_ids) - 1) + 1
-                org, first_of_org = org_ids[index], i - sizes["large_organisation_users"] < len(org_ids) - 1
-            first = FIRST_NAMES[rng.randrange(len(FIRST_NAMES))]
-            prefix, last = LAST_NAMES[rng.randrange(len(LAST_NAMES))]
-            username = f"{first[0]}{prefix.replace(' ', '')}{last}{i}".lower()
-            safe = i < bench_users
-            roll = rng.random()
-            deleted = not safe and roll < 0.04
-            deactivated = not safe and 0.04 <= roll < 0.10
-            yield User(
-                username=username,
-                initials=f"{first[0]}.",
-                first_name=first,
-                name_prefix=prefix,
-                last_name=last,
-                email=f"{username}@org{org}.nl",
-                mobile=f"+316{10_000_000 + i:08d}",
-                organisation_id=org,
-                is_org_admin=first_of_org,
-                password=password_hash,
-                date_joined=now - days(rng.randint(30, 1500)),
-                last_login=now - days(rng.randint(0, 5)) if safe else (
-                    None if rng.random() < 0.08 else now - days(rng.randint(0, 260))
-                ),
-                password_changed_at=now - days(rng.randint(0, 30) if safe else rng.randint(0, 120)),
-                deleted_at=now - days(rng.randint(1, 400)) if deleted else None,
-                deletion_reason="Uit dienst" if deleted else "",
-                deactivated_at=now - days(rng.randint(1, 400)) if deactivated else None,
-            )  # fmt: skip
-
-    with phase("gebruikers + sms-apparaten", timings):
-        in_batches(User, user_rows())
-        users_by_org: dict[int, list[int]] = {}
-        devices = []
-        for pk, org, mobile in User.objects.order_by("pk").values_list("pk", "organisation_id", "mobile"):
-            users_by_org.setdefault(org, []).append(pk)
-            devices.append(PhoneDevice(user_id=pk, name="default", number=mobile, method="sms", confirmed=True))
-        in_batches(PhoneDevice, devices)
-        del devices
-
-    # Work is spread over organisations in proportion to their number of users.
-    weighted_orgs = [org for org, pks in users_by_org.items() for _ in pks]
-
-    with phase("cliënten + indicaties", timings):
-        bsns = valid_bsns(sizes["clients"], rng)
-        rng.shuffle(bsns)
-        in_batches(
-            CizClient,
-            (
-                CizClient(
-                    bsn=bsn,
-                    initials="A.B.",
-                    first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
-                    name_prefix=LAST_NAMES[i % len(LAST_NAMES)][0],
-                    last_name=LAST_NAMES[i % len(LAST_NAMES)][1],
-                    date_of_birth=date(1925, 1, 1) + days(i % 30_000),
-                    sex="MVO"[i % 3],
-                    street=f"Dorpsstraat {i % 300 + 1}",
-                    postcode=f"{1000 + i % 8999} AB",
-                    city=CITIES[i % len(CITIES)],
-                )
-                for i, bsn in enumerate(bsns)
-            ),
-        )
-        client_ids = dict(CizClient.objects.values_list("bsn", "pk"))
-        profielen = [Zorgprofiel.VV4, Zorgprofiel.VV5, Zorgprofiel.VV6, Zorgprofiel.VG3, Zorgprofiel.GGZW2]
-        in_batches(
-            Indicatie,
-            (
-                Indicatie(
-                    client_id=client_ids[bsns[i]],
-                    zorgprofiel=profielen[i % len(profielen)],
-                    leveringsvorm=Leveringsvorm.VERBLIJF,
-                    valid_from=today - days(i % 2000),
-                )
-                for i in range(min(sizes["indicaties"], len(bsns)))
-            ),
-        )
-        del client_ids
-
-    # The benchmark client: known to CIZ, with an indicatie, and with consents of the large organisation.
-    bench_bsn = bsns[0]
-    bench_user = users_by_org[large_org][1]
-    kinds = list(ConsentKind.values)
-    given_by = list(ConsentGivenBy.values)
-
-    def consent_rows():
-        for kind in (ConsentKind.NAW_INZIEN, ConsentKind.INDICATIE_RAADPLEGEN):
-            yield ClientConsent(
-                organisation_id=large_org,
-                client_bsn=bench_bsn,
-                kind=kind,
-                given_by=ConsentGivenBy.CLIENT,
-                signed_on=today - days(10),
-                archive_reference="BENCH-1",
-                recorded_by_id=bench_user,
-                recorded_at=now - days(10),
-            )
-        for i in range(sizes["consents"] - 2):
-            org = weighted_orgs[rng.randrange(len(weighted_orgs))]
-            age = rng.randint(0, 730)
-            yield ClientConsent(
-                organisation_id=org,
-                client_bsn=bsns[rng.randrange(len(bsns))],
-                kind=kinds[i % len(kinds)],
-                given_by=given_by[i % len(given_by)],
-                signed_on=today - days(age),
-                archive_reference=f"ARCH-{i}",
-                recorded_by_id=rng.choice(users_by_org[org]),
-                recorded_at=now - days(age),
-            )
-
-    with phase("toestemmingen + toegangslog", timings):
-        consent_fields = [ClientConsent._meta.get_field("recorded_at"), AccessLogEntry._meta.get_field("at")]
-        actions = {
-            ConsentKind.NAW_INZIEN: AccessAction.NAW_INZIEN,
-            ConsentKind.INDICATIE_RAADPLEGEN: AccessAction.INDICATIE_RAADPLEGEN,
-            ConsentKind.INDICATIEGEGEVENS_OVERNEMEN: AccessAction.INDICATIEGEGEVENS_OVERNEMEN,
-        }
-        log_left = sizes["access_log"]
-        with timestamps_as_given(*consent_fields):
-            batch = []
-            for consent in consent_rows():
-                batch.append(consent)
-                if len(batch) >= BATCH:
-                    log_left -= write_consents_and_log(batch, actions, log_left, sizes, rng)
-                    batch = []
-            if batch:
-                log_left -= write_consents_and_log(batch, actions, log_left, sizes, rng)
-
-    statuses = [s for s in AanvraagStatus.values if s != AanvraagStatus.CONCEPT]
-
-    def aanvraag_rows():
-        for i in range(sizes["aanvragen"]):
-            org = weighted_orgs[rng.randrange(len(weighted_orgs))]
-            user = rng.choice(users_by_org[org])
-            created = now - days(rng.randint(0, 1000)) - timedelta(minutes=rng.randint(0, 1440))
-            concept = rng.random() < 0.15
-            bsn = bsns[rng.randrange(len(bsns))]
-            prefix, last = LAST_NAMES[i % len(LAST_NAMES)]
-            yield Aanvraag(
-                organisation_id=org,
-                created_by_id=user,
-                submitted_by_id=None if concept else user,
-                soort=AanvraagSoort.WLZ,
-                status=AanvraagStatus.CONCEPT if concept else statuses[i % len(statuses)],
-                reference=None if concept else f"WLZ-{i:08d}",
-                created_at=created,
-                updated_at=created + days(rng.randint(0, 30)),
-                submitted_at=None if concept else created + days(1),
-                deadline=None if concept else (created + days(43)).date(),
-                client_bsn=bsn,
-                client_initials="A.B.",
-                client_name_prefix=prefix,
-                client_last_name=last,
-                client_date_of_birth=date(1935, 1, 1) + days(i % 20_000),
-                client_sex="MVO"[i % 3],
-                client_street=f"Dorpsstraat {i % 300 + 1}",
-                client_postcode="3511 AB",
-                client_city=CITIES[i % len(CITIES)],
-                grondslagen=["01", "02"],
-                diagnose="Dementie; valt regelmatig; heeft 24 uur per dag toezicht nodig." if not concept else "",
-            )
-
-    with phase("aanvragen", timings):
-        fields = [Aanvraag._meta.get_field("created_at"), Aanvraag._meta.get_field("updated_at")]
-        with timestamps_as_given(*fields):
-            in_batches(Aanvraag, aanvraag_rows())
-
-    with phase("statistieken (ANALYZE)", timings):
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-    large_users = users_by_org[large_org]
-    bench_aanvraag = (
-        Aanvraag.objects.filter(organisation_id=large_org, status=AanvraagStatus.INGEDIEND).order_by("pk").first()
-    )
-    return {
-        "large_org": large_org,
-        "admin": large_users[0],
-        "user": bench_user,
-        "login_users": large_users[2:bench_users],
-        "bench_bsn": bench_bsn,
-        "aanvraag_bsn": bench_aanvraag.client_bsn if bench_aanvraag else bench_bsn,
-    }
-
-
-def write_consents_and_log(batch, actions, log_left, sizes, rng) -> int:
-    """One batch of consents, and its share of the access log: a search and a consented look per consent."""
-    saved = ClientConsent.objects.bulk_create(batch)
-    if log_left <= 0:
-        return 0
-    per_consent = max(1, round(sizes["access_log"] / sizes["consents"]))
-    entries = []
-    for consent in saved:
-        for n in range(per_consent):
-            search = n % 2 == 1
-            entries.append(
-                AccessLogEntry(
-                    user_id=consent.recorded_by_id,
-                    organisation_id=consent.organisation_id,
-                    at=consent.recorded_at + timedelta(minutes=rng.randint(1, 60 * 24 * 30)),
-                    client_bsn=consent.client_bsn,
-                    action=AccessAction.ZOEKEN if search else actions[consent.kind],
-                    consent=None if search else consent,
-                    outcome=AccessOutcome.FOUND,
-                    ip_address="10.0.0.1",
-                )
-            )
-    entries = entries[:log_left]
-    AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH)
-    return len(entries)
-
-
-# --- Measuring -------------------------------------------------------------------------------------------
-
-
-def logged_in(user_pk: int) -> TestClient:
-    """Like tests/conftest.py login_client: a password session plus the verified SMS device."""
-    user = User.objects.get(pk=user_pk)
-    client = TestClient()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = PhoneDevice.objects.get(user=user).persistent_id
-    session.save()
-    return client
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -413,218 +70,693 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
-def explain(sql: str) -> list[str]:
-    """PostgreSQL's plan (with actual times) of a read query, so a slow page points at its cause."""
-    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        return [row[0] for row in cursor.fetchall()]
-
-
-def measure(name: str, request, *, repeat: int, warmup: int, expect: int = 200, before=None) -> dict:
-    """Call request() warmup + repeat times; durations of the last `repeat`, queries of every call."""
-    durations, query_counts, slowest = [], [], (0.0, "")
+def timings(fn, repeat: int, warmup: int = 2) -> list[float]:
+    """Milliseconds of each of `repeat` calls of fn(i), after `warmup` unmeasured ones."""
+    result = []
     for i in range(warmup + repeat):
-        if before:
-            before(i)
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = request(i)
-            elapsed = (time.perf_counter() - start) * 1000
-        if response.status_code != expect:
-            raise RuntimeError(f"{name}: status {response.status_code}, expected {expect}")
-        if i >= warmup:
-            durations.append(elapsed)
-            query_counts.append(len(queries.captured_queries))
-            for query in queries.captured_queries:
-                if float(query["time"]) * 1000 > slowest[0]:
-                    slowest = (float(query["time"]) * 1000, query["sql"])
-    plan = explain(slowest[1])
-    result = {
-        "name": name,
-        "runs": repeat,
-        "median_ms": round(statistics.median(durations), 1),
-        "p95_ms": round(percentile(durations, 0.95), 1),
-        "max_ms": round(max(durations), 1),
-        "queries": max(query_counts),
-        "slowest_query_ms": round(slowest[0], 1),
-        "slowest_query": slowest[1][:500],
-        "slowest_query_plan": plan,
-    }
-    log(f"  {name}: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries")
-    return result
-
-
-def measure_once(name: str, job) -> dict:
-    """A nightly job on the full user table, inside a transaction that is rolled back (so it can be repeated)."""
-    with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        with transaction.atomic():
-            outcome = job()
-            transaction.set_rollback(True)
+        fn(i)
         elapsed = (time.perf_counter() - start) * 1000
-    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
-    result = {
-        "name": name,
-        "runs": 1,
-        "median_ms": round(elapsed, 1),
-        "p95_ms": round(elapsed, 1),
-        "max_ms": round(elapsed, 1),
-        "queries": len(queries.captured_queries),
-        "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
-        "slowest_query": slowest["sql"][:500],
-        "outcome": str(outcome),
-    }
-    log(f"  {name}: {result['median_ms']} ms, {result['queries']} queries, result {outcome}")
+        if i >= warmup:
+            result.append(elapsed)
     return result
 
 
-def run_measurements(ids: dict, *, repeat: int, warmup: int) -> list[dict]:
-    results = []
-    admin = logged_in(ids["admin"])
-    active = User.objects.filter(organisation_id=ids["large_org"], deleted_at=None, deactivated_at=None).count()
-    late_page = max(1, (active * 9 // 10) // 25)
-    beheer = "/beheer/gebruikers/"
-    for name, url in [
-        ("beheer: gebruikers (standaard)", beheer),
-        ("beheer: gebruikers zoeken 'jan'", f"{beheer}?zoeken=jan"),
-        ("beheer: gebruikers op laatste inlog aflopend", f"{beheer}?sort=-laatste_inlog"),
-        ("beheer: gebruikers met verwijderde", f"{beheer}?verwijderd=on"),
-        (f"beheer: gebruikers pagina {late_page}", f"{beheer}?pagina={late_page}"),
-        (f"beheer: zoeken 'jan' + verwijderde, pagina {max(1, late_page // 6)}",
-         f"{beheer}?zoeken=jan&verwijderd=on&sort=naam&pagina={max(1, late_page // 6)}"),
-    ]:  # fmt: skip
-        results.append(measure(name, lambda _i, url=url: admin.get(url), repeat=repeat, warmup=warmup))
+def summary(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "max_ms": round(max(values), 2),
+    }
 
-    user = logged_in(ids["user"])
-    bsn = ids["bench_bsn"]
-    results.append(
-        measure(
-            "aanvragen: cliënt zoeken op BSN (POST)",
-            lambda _i: user.post("/clienten/zoeken/", {"bsn": bsn}),
-            repeat=repeat,
-            warmup=warmup,
-            expect=302,
+
+# --- Database -------------------------------------------------------------------------------------------------
+
+
+def recreate_database() -> None:
+    import psycopg2
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    if "bench" not in name or url.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(
+            f"refusing to drop {name!r}: the benchmark database must be PostgreSQL with 'bench' in its name"
         )
-    )
-    results.append(
-        measure(
-            "aanvragen: cliëntgegevens met toestemming",
-            lambda _i: user.get("/clienten/gegevens/"),
-            repeat=repeat,
-            warmup=warmup,
-        )
-    )
-    for name, url in [
-        ("aanvragen: lijst 'Aanvragen'", "/aanvragen/"),
-        ("aanvragen: lijst, status Ingediend", "/aanvragen/?status=ingediend"),
-        ("aanvragen: lijst, zoeken op BSN", f"/aanvragen/?zoek={ids['aanvraag_bsn']}"),
-    ]:
-        results.append(measure(name, lambda _i, url=url: user.get(url), repeat=repeat, warmup=warmup))
+    maintenance = psycopg2.connect(os.environ["DATABASE_URL"].replace(url.path, "/postgres", 1))
+    maintenance.autocommit = True
+    with maintenance.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    maintenance.close()
 
-    results.append(measure_once("nacht: idle_accounts_deactivate", account_services.idle_accounts_deactivate))
-    results.append(measure_once("nacht: passwords_expire", account_services.passwords_expire))
 
-    login_users = list(User.objects.filter(pk__in=ids["login_users"]).order_by("pk").values_list("username", flat=True))
+# --- Sessions as a browser has them after the SMS code -------------------------------------------------------
 
-    def login_post(i):
-        return TestClient().post(
-            "/inloggen/",
-            {
-                "portero_login_view-current_step": "auth",
-                "auth-username": login_users[i % len(login_users)],
-                "auth-password": PASSWORD,
-            },
-            REMOTE_ADDR=f"10.1.{i // 250}.{i % 250 + 1}",
-        )
 
-    def fresh(_i):
-        cache.clear()  # SMS cooldowns and rate limits; not what is measured
+def session_cookie(user_pk: int) -> str:
+    """A session like the one after a completed login (password + verified SMS device), as a Cookie header."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from two_factor.plugins.phonenumber.models import PhoneDevice
 
-    results.append(
-        measure("inloggen: wachtwoordstap (MD5 van tests.settings)", login_post, repeat=repeat, warmup=warmup,
-                before=fresh)
-    )  # fmt: skip
-    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
-        User.objects.filter(pk__in=ids["login_users"]).update(password=make_password(PASSWORD))
-        results.append(
-            measure("inloggen: wachtwoordstap (Argon2, als productie)", login_post, repeat=repeat, warmup=warmup,
-                    before=fresh)
+    from accounts.models import User
+
+    user = User.objects.get(pk=user_pk)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.AccountBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = PhoneDevice.objects.get(user=user).persistent_id
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+# --- 1 and 6: gunicorn under wrk ------------------------------------------------------------------------------
+
+
+class Gunicorn:
+    """gunicorn with the production command line (sync workers, access log), on a free loopback port."""
+
+    def __init__(self, workers: int):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(OUT / f"gunicorn-{workers}.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [str(Path(sys.executable).parent / "gunicorn"), "portero.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--access-logfile", str(OUT / f"access-{workers}.log")],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2)  # noqa: S310 - our own loopback server
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start; see var/bench/gunicorn-*.log")
+
+    def worker_pids(self) -> list[int]:
+        pgrep = ["pgrep", "-P", str(self.process.pid)]
+        out = subprocess.run(pgrep, capture_output=True, text=True).stdout  # noqa: S603, S607
+        return [int(pid) for pid in out.split()]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def fetch(url: str, cookie: str = "") -> tuple[int, str]:
+    """One GET without following redirects: a page that redirects to the login would not count as served."""
+    import http.client
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers={"Cookie": cookie})
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, body
+
+
+def wrk(url: str, *, seconds: int = 0, cookies=(), paths=(), requests_per_thread: int = 0, threads: int = 3) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_COOKIES": ",".join(cookies),
+        "BENCH_PATHS": ",".join(paths),
+        "BENCH_REQUESTS_PER_THREAD": str(requests_per_thread),
+    }
+    duration = f"{seconds}s" if seconds else "600s"
+    command = ["wrk", f"-t{threads}", f"-c{threads}", f"-d{duration}", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "wrk_report.lua"), url]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout  # noqa: S603, S607
+    result = json.loads(re.search(r"WRKJSON (\{.*\})", out).group(1))
+    result["rps"] = round(result["requests"] / result["seconds"], 1)
+    return result
+
+
+def measure_pages(ids: dict, *, seconds: int, rounds: int) -> list[dict]:
+    server = Gunicorn(workers=3)
+    try:
+        admin_cookies = [session_cookie(ids["admin"]) for _ in range(3)]
+        user_cookies = [session_cookie(ids["user"]) for _ in range(3)]
+        pages = [
+            ("bare Django view (reference)", "/bench/bare/", [], "ok"),
+            ("beheer: gebruikers, zoeken 'a', op naam, pagina 1", "/beheer/gebruikers/?zoeken=a&sort=naam&pagina=1",
+             admin_cookies, "Inlognaam"),
+            ("aanvraag: home", "/", user_cookies, "Cliënt zoeken"),
+        ]  # fmt: skip
+        for name, path, cookies, marker in pages:
+            status, body = fetch(server.base + path, cookies[0] if cookies else "")
+            if status != 200 or marker not in body:
+                raise RuntimeError(f"{name}: status {status} or '{marker}' missing; the session or page is wrong")
+        totals = {name: [] for name, *_ in pages}
+        for _ in range(rounds):  # interleaved, so a noisy neighbour hits every page alike
+            for name, path, cookies, _marker in pages:
+                totals[name].append(wrk(server.base + path, seconds=seconds, cookies=cookies))
+    finally:
+        server.stop()
+    results = []
+    for name, runs in totals.items():
+        requests = sum(r["requests"] for r in runs)
+        results.append(
+            {
+                "name": name,
+                "requests": requests,
+                "rps": round(requests / sum(r["seconds"] for r in runs), 1),
+                "p50_ms": max(r["p50_ms"] for r in runs),
+                "p95_ms": max(r["p95_ms"] for r in runs),
+                "p99_ms": max(r["p99_ms"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+            }
+        )
+    bare = results[0]["rps"]
+    for result in results:
+        result["ratio_to_bare"] = round(result["rps"] / bare, 2)
+        log(
+            f"  {result['name']}: {result['rps']} req/s ({result['ratio_to_bare']:.0%} of bare), "
+            f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, errors {result['errors']}"
+        )
     return results
 
 
-def table(results: list[dict]) -> str:
-    width = max(len(r["name"]) for r in results)
-    lines = [f"{'meting':<{width}}  {'n':>3}  {'mediaan ms':>10}  {'p95 ms':>8}  {'queries':>7}  {'traagste q ms':>13}"]
-    lines.append("-" * len(lines[0]))
-    for r in results:
-        lines.append(
-            f"{r['name']:<{width}}  {r['runs']:>3}  {r['median_ms']:>10.1f}  {r['p95_ms']:>8.1f}  {r['queries']:>7}  "
-            f"{r['slowest_query_ms']:>13.1f}"
+def measure_memory(ids: dict, *, requests: int) -> dict:
+    """One worker, mixed traffic: RSS after `requests` and after another `requests`."""
+    server = Gunicorn(workers=1)
+    try:
+        cookies = [session_cookie(ids["admin"]) for _ in range(2)]
+        paths = [
+            "/beheer/gebruikers/?zoeken=a&sort=naam", "/", "/beheer/gebruikers/?zoeken=jan&verwijderd=on",
+            "/aanvragen/", "/beheer/gebruikers/?sort=-laatste_inlog&pagina=7", "/beheer/organisatie/",
+            "/aanvragen/?status=ingediend", "/beheer/", "/clienten/zoeken/", "/bench/bare/", "/healthz",
+            "/beheer/gebruikers/?zoeken=de+vries&sort=opmerking", "/inloggen/",
+        ]  # fmt: skip
+        for path in paths:
+            status, _body = fetch(server.base + path, cookies[0])
+            if status != 200:
+                raise RuntimeError(f"memory mix: {path} answered {status}")
+        (worker,) = server.worker_pids()
+        start = rss_mb(worker)
+        first = wrk(server.base, cookies=cookies, paths=paths, requests_per_thread=requests // 2, threads=2)
+        after_first = rss_mb(worker)
+        second = wrk(server.base, cookies=cookies, paths=paths, requests_per_thread=requests // 2, threads=2)
+        after_second = rss_mb(worker)
+    finally:
+        server.stop()
+    result = {
+        "rss_start_mb": round(start, 1),
+        "rss_after_first_mb": round(after_first, 1),
+        "rss_after_second_mb": round(after_second, 1),
+        "requests_first": first["requests"],
+        "requests_second": second["requests"],
+        "errors": first["errors"] + second["errors"],
+        "growth_second": round(after_second / after_first - 1, 4),
+        "paths": paths,
+    }
+    log(
+        f"  worker RSS: start {result['rss_start_mb']} MB, after {first['requests']:,} requests "
+        f"{result['rss_after_first_mb']} MB, after {second['requests']:,} more {result['rss_after_second_mb']} MB "
+        f"({result['growth_second']:+.1%}), errors {result['errors']}"
+    )
+    return result
+
+
+# --- 2: search ------------------------------------------------------------------------------------------------
+
+SEARCH_FIELDS = ("username", "first_name", "last_name", "initials", "name_prefix", "email")
+TRIGRAM_INDEXES = ("user_search_trgm_idx",)
+
+
+def search_queries(org_id: int, field: str, length: int, count: int, rng) -> list[str]:
+    """Substrings of `length` letters (no spaces) taken from real values of the field in that organisation."""
+    from accounts.models import User
+
+    values = list(
+        User.objects.filter(organisation_id=org_id).exclude(**{field: ""}).values_list(field, flat=True)[:3000]
+    )
+    words = [w for v in values for w in re.split(r"[\s.@]+", v.lower()) if len(w) >= length]
+    queries = []
+    for word in rng.sample(words, min(len(words), count * 3)):
+        start = rng.randrange(len(word) - length + 1)
+        queries.append(word[start : start + length])
+        if len(queries) == count:
+            break
+    return queries
+
+
+def run_search(admin, query: str, deleted: bool) -> None:
+    from django.core.paginator import Paginator
+
+    from orgadmin.selectors import users_for_admin_list
+    from orgadmin.views import USERS_PER_PAGE
+
+    page = Paginator(users_for_admin_list(admin=admin, query=query, show_deleted=deleted, sort="naam"), USERS_PER_PAGE)
+    list(page.get_page(1).object_list)
+
+
+def measure_search(ids: dict, *, per_case: int, rng) -> list[dict]:
+    """Server time of the list search (count + page 1, sorted by name) in the 50,000-account organisation, with
+    the trigram index and, as the reference, without it (dropped inside a transaction that is rolled back)."""
+    from django.db import connection, transaction
+
+    from accounts.models import User
+
+    admin = User.objects.get(pk=ids["admin"])
+    cases = []
+    for field in SEARCH_FIELDS:
+        for length in (1, 2, 5):
+            queries = search_queries(ids["large_org"], field, length, per_case, rng)
+            if queries:
+                cases.append((field, length, queries))
+    results = []
+
+    def run_cases(label: str) -> None:
+        for field, length, queries in cases:
+            for deleted in (False, True):
+                values = timings(
+                    lambda i, queries=queries, deleted=deleted: run_search(admin, queries[i % len(queries)], deleted),
+                    len(queries) * 2,
+                )
+                row = next(
+                    (r for r in results if (r["field"], r["letters"], r["deleted"]) == (field, length, deleted)),
+                    None,
+                )
+                if row is None:
+                    row = {"field": field, "letters": length, "deleted": deleted, "examples": queries[:3]}
+                    results.append(row)
+                row[label] = summary(values)
+
+    run_cases("indexed")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for name in TRIGRAM_INDEXES:
+                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        run_cases("no_trigram")
+        transaction.set_rollback(True)
+    for row in results:
+        log(
+            f"  {row['field']:<11} {row['letters']} letters{' +deleted' if row['deleted'] else '         '}: "
+            f"p50 {row['indexed']['p50_ms']} / p95 {row['indexed']['p95_ms']} ms "
+            f"(without trigram index p95 {row['no_trigram']['p95_ms']} ms)"
         )
-    return "\n".join(lines)
+    return results
+
+
+# --- 3: nightly jobs ------------------------------------------------------------------------------------------
+
+IDLE_SQL = """
+WITH idle AS (
+    UPDATE accounts_user SET deactivated_at = now(), deactivation_reason = %(reason)s
+    WHERE deleted_at IS NULL AND deactivated_at IS NULL
+      AND (last_login <= %(cutoff)s OR (last_login IS NULL AND date_joined <= %(cutoff)s))
+    RETURNING id, organisation_id
+)
+INSERT INTO accounts_auditevent (created_at, action, target_id, organisation_id, detail)
+SELECT now(), 'user_deactivated', id, organisation_id, %(detail)s::jsonb FROM idle
+"""
+EXPIRE_SQL = """
+WITH expired AS (
+    UPDATE accounts_user SET password_expired_at = now()
+    WHERE deleted_at IS NULL AND deactivated_at IS NULL AND password_changed_at IS NOT NULL
+      AND password_changed_at <= %(expired)s AND password_expired_at IS NULL
+    RETURNING id, organisation_id
+), expired_audit AS (
+    INSERT INTO accounts_auditevent (created_at, action, target_id, organisation_id, detail)
+    SELECT now(), 'password_expired', id, organisation_id, '{}'::jsonb FROM expired
+), warned AS (
+    UPDATE accounts_user SET password_expiry_warned_at = now()
+    WHERE deleted_at IS NULL AND deactivated_at IS NULL AND password_changed_at IS NOT NULL
+      AND password_changed_at <= %(warning)s AND password_changed_at > %(expired)s
+      AND password_expiry_warned_at IS NULL
+    RETURNING id, organisation_id
+)
+INSERT INTO accounts_auditevent (created_at, action, target_id, organisation_id, detail)
+SELECT now(), 'password_expiry_warned', id, organisation_id, '{}'::jsonb FROM warned
+"""
+
+
+def measure_jobs(*, rounds: int) -> list[dict]:
+    """Each job and its hand-written SQL, alternating, each in a transaction that is rolled back (VACUUM
+    between runs, so every run starts from the same table)."""
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts import selectors, services
+
+    def idle_sql():
+        with connection.cursor() as cursor:
+            detail = json.dumps({"reason": services.IDLE_REASON, "by": "nachtelijke taak"})
+            cutoff = selectors.idle_cutoff(now=timezone.now())
+            cursor.execute(IDLE_SQL, {"reason": services.IDLE_REASON, "cutoff": cutoff, "detail": detail})
+            return cursor.rowcount
+
+    def expire_sql():
+        now = timezone.localtime()
+        valid = relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
+        params = {
+            "expired": now - valid,
+            "warning": now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS) - valid,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(EXPIRE_SQL, params)
+            return cursor.rowcount
+
+    jobs = [
+        ("deactivate_idle_accounts", services.idle_accounts_deactivate, idle_sql),
+        ("expire_passwords", services.passwords_expire, expire_sql),
+    ]
+    results = []
+    for name, job, sql in jobs:
+        runs = {"django": [], "sql": []}
+        queries, outcome, sql_rows = set(), None, None
+        for _ in range(rounds):
+            for kind, fn in (("django", job), ("sql", sql)):
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    with transaction.atomic():
+                        value = fn()
+                        transaction.set_rollback(True)
+                    runs[kind].append(time.perf_counter() - start)
+                if kind == "django":
+                    queries.add(len(captured.captured_queries))
+                    outcome = value
+                else:
+                    sql_rows = value
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM accounts_user")
+        django_s, sql_s = statistics.median(runs["django"]), statistics.median(runs["sql"])
+        result = {
+            "name": name,
+            "django_s": round(django_s, 2),
+            "sql_s": round(sql_s, 2),
+            "ratio": round(django_s / sql_s, 2),
+            "queries": sorted(queries),
+            "rows": str(outcome),
+            "sql_audit_rows_last_statement": sql_rows,
+            "rounds": rounds,
+        }
+        results.append(result)
+        log(
+            f"  {name}: {result['django_s']} s vs SQL {result['sql_s']} s ({result['ratio']}×), "
+            f"queries {result['queries']}, changed {outcome}"
+        )
+    return results
+
+
+# --- 4: passwords ---------------------------------------------------------------------------------------------
+
+
+def measure_passwords(ids: dict, *, repeat: int) -> dict:
+    from django.conf import settings
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+    from django.core.cache import cache
+    from django.core.exceptions import ValidationError
+    from django.test import Client as TestClient
+
+    from accounts import services
+    from accounts.models import PasswordHistory, User
+    from bench.seed import PASSWORD
+
+    hasher = get_hasher()
+    params = {k: getattr(hasher, k, None) for k in ("time_cost", "memory_cost", "parallelism")}
+    user = User.objects.get(pk=ids["safe_users"][-1])
+    history = [make_password(f"Oud#{secrets.token_hex(5)}Q7") for _ in range(settings.PORTERO_PASSWORD_HISTORY)]
+    PasswordHistory.objects.filter(user=user).delete()
+    PasswordHistory.objects.bulk_create([PasswordHistory(user=user, password=h) for h in history])
+
+    def new_password() -> str:
+        return f"Zq#{secrets.token_hex(6)}X9"
+
+    def set_once(_i):
+        for _attempt in range(5):
+            try:
+                return services.password_set(user=user, raw_password=new_password())
+            except ValidationError:  # a random password that happened to contain a name part
+                continue
+        raise RuntimeError("no acceptable password found")
+
+    hashes = [user.password, *history]
+    serial = timings(lambda _i: [check_password("Niet#Dit1", h) for h in hashes], repeat, warmup=1)
+    one_hash = timings(lambda _i: make_password(new_password()), repeat, warmup=1)
+    password_set = timings(set_once, repeat, warmup=1)
+
+    logins = User.objects.filter(pk__in=ids["safe_users"][10:200]).values_list("username", flat=True)
+    logins = list(logins)
+    User.objects.filter(username__in=logins).update(password=make_password(PASSWORD))
+
+    def login(i):
+        cache.clear()  # SMS cooldowns and rate limits (Redis db of the bench only); not what is measured
+        response = TestClient().post(
+            "/inloggen/",
+            {"portero_login_view-current_step": "auth", "auth-username": logins[i], "auth-password": PASSWORD},
+            REMOTE_ADDR=f"10.9.{i // 250}.{i % 250 + 1}",
+        )
+        if response.status_code != 200 or "token-otp_token" not in response.content.decode():
+            raise RuntimeError(f"login step failed: {response.status_code}")
+
+    login_times = timings(login, min(repeat, len(logins) - 2), warmup=1)
+    check_one = timings(lambda _i: check_password(PASSWORD, User.objects.get(username=logins[0]).password), repeat)
+    result = {
+        "hasher": f"{hasher.__class__.__module__}.{hasher.__class__.__name__}",
+        "algorithm": hasher.algorithm,
+        "params": params,
+        "password_set": summary(password_set),
+        "reference_13_serial_checks": summary(serial),
+        "one_hash": summary(one_hash),
+        "login_password_step": summary(login_times),
+        "reference_one_check": summary(check_one),
+    }
+    log(
+        f"  {result['hasher']} {params}: password_set p50 {result['password_set']['p50_ms']} ms "
+        f"(13 serial checks {result['reference_13_serial_checks']['p50_ms']} ms, one hash "
+        f"{result['one_hash']['p50_ms']} ms); login step p50 {result['login_password_step']['p50_ms']} ms "
+        f"(one check {result['reference_one_check']['p50_ms']} ms)"
+    )
+    return result
+
+
+# --- 5: BSN ---------------------------------------------------------------------------------------------------
+
+
+def measure_bsn(ids: dict, *, repeat: int) -> list[dict]:
+    from aanvragen import services
+    from aanvragen.models import Client as RegisterClient
+    from accounts.models import User
+
+    bsns, missing = ids["bsns"], ids["missing_bsns"]
+    user = User.objects.select_related("organisation").get(pk=ids["user"])
+    cases = [
+        ("register: cliënt op BSN (gevonden)",
+         lambda i: RegisterClient.objects.filter(bsn=bsns[i % len(bsns)]).first()),
+        ("register: cliënt op BSN (niet gevonden)",
+         lambda i: RegisterClient.objects.filter(bsn=missing[i % len(missing)]).first()),
+        ("client_search service (bestaat + toegangslog)",
+         lambda i: services.client_search(user=user, bsn=bsns[i % len(bsns)])),
+        ("referentie: cliënt op primaire sleutel", lambda i: RegisterClient.objects.filter(pk=i % 1000 + 1).first()),
+    ]  # fmt: skip
+    results = []
+    for name, fn in cases:
+        results.append({"name": name, **summary(timings(fn, repeat, warmup=5))})
+        log(f"  {name}: p50 {results[-1]['p50_ms']} ms, p95 {results[-1]['p95_ms']} ms")
+    return results
+
+
+# --- Report ---------------------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def markdown(report: dict) -> str:
+    t = TARGETS
+    lines = [
+        f"Run of {report['when']} on this machine ({report['machine']}), PostgreSQL {report['database_version']}, "
+        f"scale {report['scale']}: " + ", ".join(f"{k} {v:,}" for k, v in report["sizes"].items()) + ".",
+        f"Seeding took {report['seed_seconds']} s ("
+        + "; ".join(f"{k} {v} s" for k, v in report["seed_timings"].items())
+        + ").",
+        "",
+        "| # | measurement | result | reference (same run) | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    pages = report.get("pages")
+    if pages:
+        bare = pages[0]
+        for page in pages[1:]:
+            ok = page["ratio_to_bare"] >= t["page_ratio"] and page["p95_ms"] < t["page_p95_ms"] and not page["errors"]
+            lines.append(
+                f"| 1 | {page['name']} (gunicorn, 3 workers, wrk 3 connections) | {page['rps']} req/s, p50 "
+                f"{page['p50_ms']} ms, p95 {page['p95_ms']} ms, {page['errors']} errors | bare view {bare['rps']} "
+                f"req/s, p95 {bare['p95_ms']} ms | {page['ratio_to_bare']:.0%} | ≥ 50%, p95 < 50 ms, 0 errors "
+                f"| {verdict(ok)} |"
+            )
+    search = report.get("search")
+    if search:
+        worst = max(search, key=lambda r: r["indexed"]["p95_ms"])
+        ok = worst["indexed"]["p95_ms"] < t["search_p95_ms"]
+        lines.append(
+            f"| 2 | search, 50,000-account organisation, worst case of {len(search)} (field × letters × deleted): "
+            f"{worst['field']}, {worst['letters']} letters{', with deleted' if worst['deleted'] else ''} | p50 "
+            f"{worst['indexed']['p50_ms']} ms, p95 {worst['indexed']['p95_ms']} ms | without trigram index: p95 "
+            f"{worst['no_trigram']['p95_ms']} ms | {worst['indexed']['p95_ms'] / worst['no_trigram']['p95_ms']:.2f}× "
+            f"| p95 < 20 ms | {verdict(ok)} |"
+        )
+    for job in report.get("jobs", []):
+        ok = job["django_s"] < t["job_seconds"] and job["ratio"] <= t["job_ratio"] and len(job["queries"]) == 1
+        lines.append(
+            f"| 3 | nightly `{job['name']}` over {report['sizes']['accounts']:,} accounts (changed {job['rows']}) | "
+            f"{job['django_s']} s, {job['queries'][0]} queries | hand-written SQL {job['sql_s']} s | {job['ratio']}× "
+            f"| < 10 s, ≤ 1.5× | {verdict(ok)} |"
+        )
+    passwords = report.get("passwords")
+    if passwords:
+        p = passwords
+        ok = p["password_set"]["p95_ms"] < t["password_set_s"] * 1000
+        lines.append(
+            f"| 4 | password set, full 12-entry history ({p['algorithm']} {p['params']}) | p50 "
+            f"{p['password_set']['p50_ms']} ms, p95 {p['password_set']['p95_ms']} ms | 13 checks one after another "
+            f"{p['reference_13_serial_checks']['p50_ms']} ms + one hash {p['one_hash']['p50_ms']} ms | "
+            f"{p['password_set']['p50_ms'] / (p['reference_13_serial_checks']['p50_ms'] + p['one_hash']['p50_ms']):.2f}"
+            "× "
+            f"| < 1 s | {verdict(ok)} |"
+        )
+        lines.append(
+            f"| 4 | login, password step (POST, in-process) | p50 {p['login_password_step']['p50_ms']} ms, p95 "
+            f"{p['login_password_step']['p95_ms']} ms | one hash check {p['reference_one_check']['p50_ms']} ms | "
+            f"{p['login_password_step']['p50_ms'] / p['reference_one_check']['p50_ms']:.2f}× | — | |"
+        )
+    bsn = report.get("bsn")
+    if bsn:
+        reference = bsn[-1]
+        for row in bsn[:-1]:
+            ok = row["p95_ms"] < t["bsn_p95_ms"]
+            lines.append(
+                f"| 5 | {row['name']}, {report['sizes']['clients']:,} clients | p50 {row['p50_ms']} ms, p95 "
+                f"{row['p95_ms']} ms | by primary key p95 {reference['p95_ms']} ms | "
+                f"{row['p95_ms'] / reference['p95_ms']:.2f}× | p95 < 5 ms | {verdict(ok)} |"
+            )
+    memory = report.get("memory")
+    if memory:
+        m = memory
+        ok = m["rss_after_second_mb"] < t["rss_mb"] and m["growth_second"] < t["rss_growth"] and not m["errors"]
+        lines.append(
+            f"| 6 | RSS of one gunicorn worker, mixed pages | {m['rss_after_first_mb']} MB after "
+            f"{m['requests_first']:,} requests, {m['rss_after_second_mb']} MB after {m['requests_second']:,} more "
+            f"({m['errors']} errors) | at start {m['rss_start_mb']} MB | {m['growth_second']:+.1%} | < 150 MB, "
+            f"growth < 5% | {verdict(ok)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(table: str) -> None:
+    docs = ROOT / "docs" / "PERFORMANCE.md"
+    text = docs.read_text(encoding="utf-8")
+    start, end = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+    before, _old, after = text.partition(start)[0], None, text.partition(end)[2]
+    docs.write_text(f"{before}{start}\n{table}{end}{after}", encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="data size factor (default 1.0 = national scale)")
-    parser.add_argument("--repeat", type=int, default=30, help="measured requests per page (default 30)")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests first (default 3)")
-    parser.add_argument("--seed", type=int, default=7513)
+    parser.add_argument("--scale", type=float, default=0.05, help="data size factor (1.0 = national; default 0.05)")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database of the last run")
+    parser.add_argument("--seed-only", action="store_true", help="seed, report the time, and stop")
+    parser.add_argument("--only", default="pages,search,jobs,passwords,bsn,memory", help="comma-separated")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page per round (default 10)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved wrk rounds (default 2)")
+    parser.add_argument("--memory-requests", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=200, help="calls per in-process measurement")
+    parser.add_argument("--write-docs", action="store_true", help="put the table into docs/PERFORMANCE.md")
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    OUT.mkdir(parents=True, exist_ok=True)
+    seed_file = OUT / "seed.json"
 
-    sizes = sized(args.scale)
-    logging.getLogger("accounts.sms").setLevel(logging.WARNING)  # one line per login SMS is noise here
-    vendor = connection.vendor
-    database = "PostgreSQL" if vendor == "postgresql" else "SQLite" if vendor == "sqlite" else vendor
-    log(f"Portero benchmark on {database} (DATABASE_URL {'set' if os.environ.get('DATABASE_URL') else 'not set'})")
-    log(f"scale {args.scale}: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-    log("Password hashing: tests.settings uses MD5; the login step is measured with MD5 and with Argon2.")
+    import random
+
+    if not args.reuse:
+        recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.seed import seed
 
     started = time.perf_counter()
-    old_config = setup_databases(verbosity=1, interactive=False, serialized_aliases=set())
-    settings.SMS_OUTBOX_DIR = Path(settings.VAR_DIR) / "bench-sms"
-    timings: dict[str, float] = {}
-    version = getattr(connection, "pg_version", None) or getattr(connection.Database, "sqlite_version", "")
-    try:
-        log("Generating data:")
-        ids = generate(sizes, random.Random(args.seed), timings)
-        log("Measuring:")
-        results = run_measurements(ids, repeat=args.repeat, warmup=args.warmup)
-    finally:
-        teardown_databases(old_config, verbosity=1)
-        shutil.rmtree(settings.SMS_OUTBOX_DIR, ignore_errors=True)
+    if args.reuse:
+        ids = json.loads(seed_file.read_text())
+        call_command("migrate", verbosity=0)
+    else:
+        log(f"Seeding at scale {args.scale} (COPY):")
+        call_command("migrate", verbosity=0)
+        ids = seed(scale=args.scale, log=log)
+        ids["scale"] = args.scale
+        seed_file.write_text(json.dumps(ids))
+        log(f"  seeded in {ids['seconds']} s")
+    if args.seed_only:
+        return 0
+    call_command("collectstatic", "--no-input", verbosity=0)
+    shutil.rmtree(Path(os.environ["PORTERO_VAR_DIR"]) / "sms", ignore_errors=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": database,
+        "machine": f"{os.cpu_count()} cores",
         "database_version": version,
-        "scale": args.scale,
-        "sizes": sizes,
-        "repeat": args.repeat,
-        "warmup": args.warmup,
-        "password_hashing": "login step measured with MD5 (tests.settings) and with Argon2 (production)",
-        "data_generation_seconds": timings,
-        "total_seconds": round(time.perf_counter() - started, 1),
-        "results": results,
+        "scale": ids["scale"],
+        "sizes": ids["sizes"],
+        "seed_seconds": ids["seconds"],
+        "seed_timings": ids["timings"],
     }
-    out_dir = ROOT / "var" / "bench"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"results-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log("")
-    log(f"Portero benchmark: {database}, scale {args.scale}, {args.repeat} runs per page after {args.warmup} warm-up")
-    log("(the login with MD5 excludes password hashing cost; the Argon2 line includes it)")
-    log(table(results))
-    for r in results:
-        scans = [
-            line.strip() for line in r.get("slowest_query_plan", []) if "Seq Scan" in line or "Sort Method" in line
-        ]
-        if r["slowest_query_ms"] >= 10 and scans:
-            log(f"plan of the slowest query of '{r['name']}': " + "; ".join(scans))
-    log(f"\nTotal {report['total_seconds']} s. JSON: {out.relative_to(ROOT)}")
+    rng = random.Random(7513)
+    if "passwords" in only:
+        log("4. Passwords:")
+        report["passwords"] = measure_passwords(ids, repeat=min(args.repeat, 20))
+    if "bsn" in only:
+        log("5. BSN lookup:")
+        report["bsn"] = measure_bsn(ids, repeat=args.repeat * 5)
+    if "search" in only:
+        log("2. Search:")
+        report["search"] = measure_search(ids, per_case=max(5, args.repeat // 10), rng=rng)
+    if "jobs" in only:
+        log("3. Nightly jobs:")
+        report["jobs"] = measure_jobs(rounds=3)
+    if "pages" in only:
+        log("1. Pages under gunicorn + wrk:")
+        report["pages"] = measure_pages(ids, seconds=args.seconds, rounds=args.rounds)
+    if "memory" in only:
+        log("6. Memory:")
+        report["memory"] = measure_memory(ids, requests=args.memory_requests)
+    report["total_seconds"] = round(time.perf_counter() - started, 1)
+
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    (OUT / f"results-{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(report)
+    (OUT / f"results-{stamp}.md").write_text(table)
+    if args.write_docs:
+        write_docs(table)
+    log("\n" + table)
+    log(f"Total {report['total_seconds']} s. Results: var/bench/results-{stamp}.json and .md")
     return 0
 
 
