@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import selectors, services
-from aanvragen.choices import STATUS_TRANSITIONS, AanvraagStatus, Besluit, Zorgprofiel
+from aanvragen.choices import STATUS_TRANSITIONS, AanvraagStatus, Besluit, WzdVerklaring, Zorgprofiel
 from aanvragen.models import (
     Aanvraag,
     AanvraagStatusChange,
@@ -124,7 +124,22 @@ class StatusChangeForm(forms.Form):
         label=_("Uitkomst besluit"), choices=[("", "---------"), *Besluit.choices], required=False
     )
     besluit_zorgprofiel = forms.ChoiceField(
-        label=_("Toegekend zorgprofiel"), choices=[("", "---------"), *Zorgprofiel.choices], required=False
+        label=_("Toegekend zorgprofiel"),
+        choices=[("", "---------"), *Zorgprofiel.choices],
+        required=False,
+        help_text=_("Bij partnerverblijf altijd 999 (ZZP0: Partnerverblijf); leeg laten mag."),
+    )
+    wzd_verklaring = forms.ChoiceField(
+        label=_("Wzd-verklaring (COD127)"),
+        choices=[("", "---------"), *WzdVerklaring.choices],
+        required=False,
+        help_text=_("Alleen bij een artikel 21-aanvraag of een combinatie-aanvraag."),
+    )
+    wzd_besluit_tot = forms.DateField(
+        label=_("Artikel 21-besluit geldig tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Alleen bij verklaring 1 (aangewezen); hoogstens 5 jaar."),
     )
     note = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -136,8 +151,8 @@ class StatusChangeForm(forms.Form):
 
 @admin.register(Aanvraag)
 class AanvraagAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "soort", "organisation", "status", "submitted_at", "deadline", "urgent"]
-    list_filter = ["status", "soort", "urgent", "organisation"]
+    list_display = ["__str__", "soort", "combinatie", "organisation", "status", "submitted_at", "deadline", "urgent"]
+    list_filter = ["status", "soort", "combinatie", "urgent", "wzd_verklaring", "organisation"]
     search_fields = ["=reference", "=client_bsn"]
     list_select_related = ["organisation"]
     inlines = [StatusChangeInline, BijlageInline]
@@ -244,8 +259,9 @@ class SpotCheckItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = SpotCheckItem.Outcome.choices
-        self.fields["outcome"].required = False
+        if "outcome" in self.fields:  # read-only once the spot check is closed
+            self.fields["outcome"].choices = SpotCheckItem.Outcome.choices
+            self.fields["outcome"].required = False
 
     def clean(self):
         data = super().clean()

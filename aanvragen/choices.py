@@ -257,6 +257,48 @@ class AanvragerRol(models.TextChoices):
     GEMACHTIGDE = "gemachtigde", _("Gemachtigde (met machtigingsformulier)")
     OUDER_MET_GEZAG = "ouder_met_gezag", _("Ouder met gezag")
     VOOGD = "voogd", _("Voogd")
+    # The other aanvragers of Wzd art. 22 lid 1 (DOMAIN.md §4.3); partner and family also sign a combination.
+    PARTNER = "partner", _("Echtgenoot, geregistreerd partner of levensgezel")
+    FAMILIELID = "familielid", _("Meerderjarig familielid tot en met de tweede graad")
+    ZORGAANBIEDER = "zorgaanbieder", _("De zorgaanbieder (uw organisatie)")
+    WZD_FUNCTIONARIS = "wzd_functionaris", _("De Wzd-functionaris")
+
+
+A = AanvragerRol
+# Who may sign each kind of application; the form shows these, services.aanvraag_errors explains a wrong choice.
+AANVRAGER_ROLLEN_WLZ = (A.CLIENT, A.WETTELIJK_VERTEGENWOORDIGER, A.GEMACHTIGDE, A.OUDER_MET_GEZAG, A.VOOGD)
+AANVRAGER_ROLLEN_WZD = (
+    A.PARTNER,
+    A.WETTELIJK_VERTEGENWOORDIGER,
+    A.OUDER_MET_GEZAG,
+    A.VOOGD,
+    A.FAMILIELID,
+    A.ZORGAANBIEDER,
+    A.WZD_FUNCTIONARIS,
+    A.GEMACHTIGDE,
+)
+# Family may sign a combination's Wlz part without a machtiging (DOMAIN.md §4.1).
+FAMILIE_ROLLEN = (A.PARTNER, A.FAMILIELID)
+# Only these may authorise someone else for an art. 21 application; the provider and Wzd-functionaris may not.
+WZD_MACHTIGERS = (A.PARTNER, A.WETTELIJK_VERTEGENWOORDIGER, A.OUDER_MET_GEZAG, A.VOOGD, A.FAMILIELID)
+
+
+class WzdVerklaring(models.TextChoices):
+    """COD127 WzdVerklaring: CIZ's outcome of an art. 21 application."""
+
+    AANGEWEZEN = "1", _("1 — Opname en verblijf op grond van artikel 21 is aangewezen")
+    NIET_AANGEWEZEN = "2", _("2 — Opname en verblijf is niet aangewezen")
+    NIET_AANGEWEZEN_BEREID = "3", _("3 — Niet aangewezen, de cliënt is bereid")
+    NIET_AANGEWEZEN_VERZET = "4", _("4 — Niet aangewezen, de cliënt verzet zich")
+    ONBEKEND = "9", _("9 — Onbekend")
+
+
+class PartnerRelatie(models.TextChoices):
+    """Who counts as partner for Partnerverblijf (Wlz art. 3.1.2)."""
+
+    ECHTGENOOT = "echtgenoot", _("Echtgenoot")
+    GEREGISTREERD_PARTNER = "geregistreerd_partner", _("Geregistreerd partner")
+    GEDEELDE_HUISHOUDING = "gedeelde_huishouding", _("Gedeelde huishouding (ongehuwd samenwonend)")
 
 
 class BijlageSoort(models.TextChoices):
@@ -267,4 +309,10 @@ class BijlageSoort(models.TextChoices):
         "bewijs_vertegenwoordiging",
         _("Bewijs van vertegenwoordiging (uitspraak rechter, volmacht of levenstestament)"),
     )
+    ZORGPLAN = "zorgplan", _("Zorgplan")
+    MACHTIGING_COMBINATIE = (
+        "machtiging_combinatie",
+        _("Machtiging 'Aanvraag combinatie Wlz en besluit tot opname en verblijf'"),
+    )
+    PARTNER_FORMULIER = "partner_formulier", _("Door de partner ondertekend formulier")
     OVERIG = "overig", _("Overig")

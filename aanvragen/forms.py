@@ -1,4 +1,4 @@
-"""Forms of the aanvraag site. They parse and show errors; the rules themselves live in services.wlz_errors."""
+"""Forms of the aanvraag site. They parse and show errors; the rules themselves live in services.aanvraag_errors."""
 
 from datetime import timedelta
 
@@ -9,7 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import services
-from aanvragen.choices import AanvraagSoort, AanvraagStatus, BijlageSoort, ConsentGivenBy, ConsentKind, Grondslag
+from aanvragen.choices import (
+    AANVRAGER_ROLLEN_WLZ,
+    AANVRAGER_ROLLEN_WZD,
+    WZD_MACHTIGERS,
+    AanvraagSoort,
+    AanvraagStatus,
+    BijlageSoort,
+    ConsentGivenBy,
+    ConsentKind,
+    Grondslag,
+)
 from aanvragen.models import Aanvraag
 from aanvragen.validators import BSN_MESSAGE, bsn_is_valid, bsn_normalise, postcode_normalise, validate_not_in_future
 
@@ -106,33 +116,40 @@ class KiesAanvraagForm(forms.Form):
         error_messages={"required": _("Kies een soort aanvraag.")},
     )
 
-    def __init__(self, *args, allowed: tuple[str, ...], **kwargs):
+    def __init__(self, *args, keuzes: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [(s, AanvraagSoort(s).label) for s in allowed]
+        self.fields["soort"].choices = keuzes
 
 
-class WlzStepForm(forms.ModelForm):
-    """One step of the Wlz form. 'Opslaan als concept' (concept=True) checks formats only; 'Verder' also checks
-    what is required; the rules for both come from services.wlz_errors."""
+class AanvraagStepForm(forms.ModelForm):
+    """One step of an application form, of any type. 'Opslaan als concept' (concept=True) checks formats only;
+    'Verder' also checks what is required; the rules for both come from services.aanvraag_errors."""
 
     fieldsets: list = []
+    # Radio choices to show, per field (the rest of the model's choices stay valid input, so that a hand-made
+    # POST gets the rule's own message from services.aanvraag_errors rather than 'not a valid choice').
+    shown_choices: dict = {}
 
     def __init__(self, *args, concept: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.concept = concept
+        required = services.aanvraag_required(self.instance)
         for name, field in self.fields.items():
-            if name in services.WLZ_REQUIRED:
+            if name in required:
                 field.required = not concept
-                field.error_messages["required"] = services.WLZ_REQUIRED[name]
+                field.error_messages["required"] = required[name]
             else:
                 field.required = False
             if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
                 # A radio group needs no '---------' option: nothing ticked already means 'not answered'.
                 field.choices = [choice for choice in field.choices if choice[0] not in ("", None)]
+            if name in self.shown_choices:
+                shown = self.shown_choices[name]
+                field.widget.choices = [choice for choice in field.choices if choice[0] in shown]
 
     def _post_clean(self):
         super()._post_clean()
-        for name, message in services.wlz_errors(self.instance, complete=not self.concept).items():
+        for name, message in services.aanvraag_errors(self.instance, complete=not self.concept).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
 
@@ -146,7 +163,7 @@ def yes_no_field(label):
     )
 
 
-class SoortStepForm(WlzStepForm):
+class SoortStepForm(AanvraagStepForm):
     fieldsets = [
         (_("Eerste aanvraag of herindicatie"), ["wlz_type", "huidig_zorgprofiel"]),
         (_("Bijzondere omstandigheden"), ["urgent", "urgent_reason"]),
@@ -162,7 +179,7 @@ class SoortStepForm(WlzStepForm):
         }
 
 
-class ClientStepForm(WlzStepForm):
+class ClientStepForm(AanvraagStepForm):
     fieldsets = [
         (
             _("Gegevens van de cliënt"),
@@ -199,7 +216,7 @@ class ClientStepForm(WlzStepForm):
         return postcode_normalise(self.cleaned_data["client_postcode"])
 
 
-class AanvragerStepForm(WlzStepForm):
+class AanvragerStepForm(AanvraagStepForm):
     fieldsets = [
         (_("Wie ondertekent de aanvraag?"), ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol"]),
         (
@@ -220,6 +237,7 @@ class AanvragerStepForm(WlzStepForm):
         ),
     ]
     heeft_wettelijk_vertegenwoordiger = yes_no_field(_("Heeft de cliënt een wettelijk vertegenwoordiger?"))
+    shown_choices = {"aanvrager_rol": AANVRAGER_ROLLEN_WLZ}
 
     class Meta:
         model = Aanvraag
@@ -252,7 +270,7 @@ class AanvragerStepForm(WlzStepForm):
         return postcode_normalise(self.cleaned_data["aanvrager_postcode"])
 
 
-class ZorgvraagStepForm(WlzStepForm):
+class ZorgvraagStepForm(AanvraagStepForm):
     fieldsets = [
         (_("Grondslag"), ["grondslagen"]),
         (_("Diagnose"), ["diagnose", "diagnose_behandelaar_naam", "diagnose_behandelaar_functie", "diagnose_datum"]),
@@ -300,6 +318,186 @@ class ZorgvraagStepForm(WlzStepForm):
             "behandelaar_naam": _("Verplicht als de cliënt het CIZ machtigt."),
             "behandelaar_functie": _("Verplicht als de cliënt het CIZ machtigt."),
         }
+
+
+AANMELDER_AANVRAGER_HELP = _(
+    "U bent de aanmelder: u zet de aanvraag in Portero. De aanvrager doet de aanvraag, ondertekent die en krijgt "
+    "de brieven van het CIZ. Is uw organisatie de aanvrager, vul dan het postadres in waar de brieven heen moeten."
+)
+
+
+class WzdAanvragerStepForm(AanvragerStepForm):
+    """Who applies for an art. 21 decision (Wzd art. 22 lid 1); also the signer of a combination application."""
+
+    fieldsets = [
+        (_("Verblijf en zorgplan"), ["verblijft_in_accommodatie", "zorgplan_onvrijwillige_zorg"]),
+        (
+            _("Wie doet de aanvraag?"),
+            ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol", "wzd_machtiging_door"],
+        ),
+        *AanvragerStepForm.fieldsets[1:],
+    ]
+    verblijft_in_accommodatie = yes_no_field(_("Verblijft de cliënt al in een accommodatie?"))
+    zorgplan_onvrijwillige_zorg = yes_no_field(_("Heeft de cliënt een zorgplan waarin onvrijwillige zorg staat?"))
+    shown_choices = {"aanvrager_rol": AANVRAGER_ROLLEN_WZD, "wzd_machtiging_door": WZD_MACHTIGERS}
+
+    class Meta(AanvragerStepForm.Meta):
+        fields = [
+            "verblijft_in_accommodatie",
+            "zorgplan_onvrijwillige_zorg",
+            *AanvragerStepForm.Meta.fields[:2],
+            "wzd_machtiging_door",
+            *AanvragerStepForm.Meta.fields[2:],
+        ]
+        widgets = {"aanvrager_rol": forms.RadioSelect, "wzd_machtiging_door": forms.RadioSelect}
+        labels = {
+            "aanvrager_rol": _("Wie doet de aanvraag?"),
+            "wzd_machtiging_door": _("Wie heeft de gemachtigde gemachtigd?"),
+        }
+        help_texts = {
+            "aanvrager_rol": _(
+                "De cliënt kan de aanvraag nooit zelf doen. De zorgaanbieder alleen als de cliënt al in een "
+                "accommodatie verblijft; de Wzd-functionaris ook als de cliënt een zorgplan met onvrijwillige zorg "
+                "heeft. Een ander doet de aanvraag met een machtiging."
+            ),
+            "wzd_machtiging_door": _(
+                "Alleen als een gemachtigde de aanvraag doet. Voeg de machtiging toe als bijlage."
+            ),
+            "aanvrager_naam": AANMELDER_AANVRAGER_HELP,
+            "aanvrager_straat": _("Het CIZ stuurt zijn brieven naar dit adres."),
+        }
+
+
+ACCOMMODATIE_FIELDS = ["instelling_naam", "instelling_locatie", "instelling_agb_code"]
+
+
+class Artikel21StepForm(AanvraagStepForm):
+    fieldsets = [
+        (_("Verlenging"), ["wzd_verlenging", "wzd_huidig_besluit_tot"]),
+        (_("Wzd-accommodatie"), ACCOMMODATIE_FIELDS),
+        (_("Gronden, diagnose en beperkingen"), ["wzd_gronden", "diagnose", "beperkingen"]),
+    ]
+    wzd_verlenging = yes_no_field(_("Is dit een verlenging van een bestaand artikel 21-besluit?"))
+
+    class Meta:
+        model = Aanvraag
+        fields = [
+            "wzd_verlenging",
+            "wzd_huidig_besluit_tot",
+            *ACCOMMODATIE_FIELDS,
+            "wzd_gronden",
+            "diagnose",
+            "beperkingen",
+        ]
+        widgets = {
+            "wzd_huidig_besluit_tot": DATE_WIDGET,
+            "wzd_gronden": forms.Textarea(attrs={"rows": 4}),
+            "diagnose": forms.Textarea(attrs={"rows": 3}),
+            "beperkingen": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "instelling_naam": _("Naam van de Wzd-accommodatie"),
+            "instelling_locatie": _("Locatie van de accommodatie (adres en plaats)"),
+            "instelling_agb_code": _("AGB-code van de locatie"),
+            "diagnose": _("Diagnose"),
+            "beperkingen": _("Relevante stoornissen en beperkingen"),
+        }
+        help_texts = {
+            "wzd_huidig_besluit_tot": _(
+                "Alleen bij een verlenging. Dien een verlenging in de 7e week voor het verlopen van het besluit in."
+            ),
+            "instelling_naam": _("Opname kan alleen in een accommodatie die in het Wzd-register staat."),
+            "instelling_agb_code": _("8 cijfers."),
+            "wzd_gronden": _(
+                "Waarom is opname en verblijf nodig, en waarom kan de cliënt daarover geen beslissing nemen?"
+            ),
+            "diagnose": _("Voeg de diagnose van de behandelaar als bijlage toe."),
+        }
+
+
+class CombinatieArtikel21StepForm(Artikel21StepForm):
+    """The art. 21 part of a combination: the diagnosis and limitations are already in the Wlz part."""
+
+    fieldsets = [*Artikel21StepForm.fieldsets[:2], (_("Gronden"), ["wzd_gronden"])]
+
+    class Meta(Artikel21StepForm.Meta):
+        fields = ["wzd_verlenging", "wzd_huidig_besluit_tot", *ACCOMMODATIE_FIELDS, "wzd_gronden"]
+
+
+class PartnerStepForm(AanvraagStepForm):
+    fieldsets = [
+        (
+            _("Gegevens van de partner"),
+            [
+                "partner_bsn",
+                "partner_initials",
+                "partner_name_prefix",
+                "partner_last_name",
+                "partner_date_of_birth",
+            ],
+        ),
+        (_("Adres van de partner"), ["partner_street", "partner_postcode", "partner_city"]),
+        (_("Relatie"), ["partner_relatie", "partner_verklaring"]),
+    ]
+    partner_bsn = BsnField(label=_("BSN partner"))
+
+    class Meta:
+        model = Aanvraag
+        fields = [
+            "partner_bsn",
+            "partner_initials",
+            "partner_name_prefix",
+            "partner_last_name",
+            "partner_date_of_birth",
+            "partner_street",
+            "partner_postcode",
+            "partner_city",
+            "partner_relatie",
+            "partner_verklaring",
+        ]
+        widgets = {"partner_date_of_birth": DATE_WIDGET, "partner_relatie": forms.RadioSelect}
+        labels = {
+            "partner_relatie": _("Relatie van de partner tot de cliënt"),
+            "partner_verklaring": _(
+                "Ik verklaar dat de partner en de cliënt allebei meerderjarig en ongehuwd zijn, en geen "
+                "bloedverwanten in de eerste graad"
+            ),
+        }
+        help_texts = {"partner_relatie": _("Bij een gedeelde huishouding is ook de verklaring hieronder nodig.")}
+
+    def clean_partner_postcode(self):
+        return postcode_normalise(self.cleaned_data["partner_postcode"])
+
+
+class PartnerClientStepForm(AanvraagStepForm):
+    fieldsets = [(_("De cliënt met een indicatie"), ["client_bsn"])]
+    client_bsn = BsnField(
+        label=_("BSN van de cliënt"),
+        help_text=_(
+            "Het CIZ controleert in het register of de cliënt een geldige indicatie heeft met verblijf in een "
+            "instelling. Daarvoor is de toestemming 'Indicatie raadplegen' nodig."
+        ),
+    )
+
+    class Meta:
+        model = Aanvraag
+        fields = ["client_bsn"]
+
+
+class InstellingStepForm(AanvraagStepForm):
+    fieldsets = [(_("Instelling"), [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"])]
+
+    class Meta:
+        model = Aanvraag
+        fields = [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"]
+        widgets = {"partnerverblijf_ingangsdatum": DATE_WIDGET}
+        labels = {
+            "instelling_naam": _("Naam van de instelling waar de cliënt verblijft"),
+            "instelling_locatie": _("Locatie (adres en plaats)"),
+            "instelling_agb_code": _("AGB-code van de locatie"),
+            "partnerverblijf_ingangsdatum": _("Ingangsdatum partnerverblijf"),
+        }
+        help_texts = {"instelling_agb_code": _("8 cijfers.")}
 
 
 class BijlageForm(forms.Form):

@@ -21,14 +21,16 @@ from aanvragen.choices import (
     ConsentKind,
     Geslacht,
     Leveringsvorm,
+    PartnerRelatie,
     Prognose,
     Relatie,
     VoorkeurClient,
     WlzAanvraagType,
+    WzdVerklaring,
     Zorgprofiel,
 )
 from aanvragen.validators import validate_bsn, validate_not_in_future
-from portero.validators import postcode_validator
+from portero.validators import agb_validator, postcode_validator
 
 
 @deconstructible
@@ -261,6 +263,59 @@ class Aanvraag(models.Model):
     behandelaar_naam = models.CharField(_("naam behandelaar"), max_length=200, blank=True)
     behandelaar_functie = models.CharField(_("functie behandelaar"), max_length=200, blank=True)
 
+    # Combination application: a Wlz application with an art. 21 part in the same submission (DOMAIN.md §4.3)
+    combinatie = models.BooleanField(_("gecombineerd met een Wzd-toets artikel 21-aanvraag"), default=False)
+
+    # Wzd artikel 21 (DOMAIN.md §4.3)
+    verblijft_in_accommodatie = models.BooleanField(
+        _("de cliënt verblijft al in een accommodatie"), null=True, blank=True
+    )
+    zorgplan_onvrijwillige_zorg = models.BooleanField(
+        _("de cliënt heeft een zorgplan met onvrijwillige zorg"), null=True, blank=True
+    )
+    wzd_machtiging_door = models.CharField(
+        _("wie heeft de gemachtigde gemachtigd"), max_length=30, choices=AanvragerRol.choices, blank=True
+    )
+    wzd_verlenging = models.BooleanField(_("verlenging van een bestaand artikel 21-besluit"), null=True, blank=True)
+    wzd_huidig_besluit_tot = models.DateField(_("huidig besluit geldig tot en met"), null=True, blank=True)
+    wzd_gronden = models.TextField(_("gronden voor de aanvraag"), blank=True)
+    # The Wzd-registered accommodation, or for Partnerverblijf the instelling where the client stays.
+    instelling_naam = models.CharField(_("naam accommodatie of instelling"), max_length=200, blank=True)
+    instelling_locatie = models.CharField(_("locatie (adres en plaats)"), max_length=200, blank=True)
+    instelling_agb_code = models.CharField(
+        _("AGB-code van de locatie"), max_length=8, blank=True, validators=[agb_validator]
+    )
+
+    # Partnerverblijf (DOMAIN.md §4.4): the partner; the indicated client is client_bsn above.
+    partner_bsn = models.CharField(_("BSN partner"), max_length=9, blank=True, validators=[validate_bsn])
+    partner_initials = models.CharField(_("voorletters partner"), max_length=20, blank=True)
+    partner_name_prefix = models.CharField(_("tussenvoegsels partner"), max_length=30, blank=True)
+    partner_last_name = models.CharField(_("achternaam partner"), max_length=150, blank=True)
+    partner_date_of_birth = models.DateField(
+        _("geboortedatum partner"), null=True, blank=True, validators=[validate_not_in_future]
+    )
+    partner_street = models.CharField(_("straat en huisnummer partner"), max_length=200, blank=True)
+    partner_postcode = models.CharField(
+        _("postcode partner"), max_length=7, blank=True, validators=[postcode_validator]
+    )
+    partner_city = models.CharField(_("woonplaats partner"), max_length=100, blank=True)
+    partner_relatie = models.CharField(
+        _("relatie tot de cliënt"), max_length=30, choices=PartnerRelatie.choices, blank=True
+    )
+    partner_verklaring = models.BooleanField(
+        _("beiden meerderjarig, ongehuwd en geen bloedverwanten in de eerste graad"), default=False
+    )
+    partnerverblijf_ingangsdatum = models.DateField(_("ingangsdatum partnerverblijf"), null=True, blank=True)
+    # The client's current indication with verblijf, as found in the register under 'Indicatie raadplegen'.
+    client_indicatie_zorgprofiel = models.CharField(
+        _("gecontroleerde indicatie van de cliënt"), max_length=3, choices=Zorgprofiel.choices, blank=True
+    )
+
+    # CIZ's art. 21 outcome and the renewal reminder (sent once, in the 8th week before expiry)
+    wzd_verklaring = models.CharField(_("Wzd-verklaring"), max_length=1, choices=WzdVerklaring.choices, blank=True)
+    wzd_besluit_tot = models.DateField(_("artikel 21-besluit geldig tot en met"), null=True, blank=True)
+    renewal_reminder_sent_at = models.DateTimeField(_("herinnering verlenging verstuurd op"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("aanvraag")
         verbose_name_plural = _("aanvragen")
@@ -270,12 +325,27 @@ class Aanvraag(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-updated_at", "-id"], name="aanvraag_org_updated_idx"),
             models.Index(fields=["organisation", "status", "-updated_at", "-id"], name="aanvraag_org_status_idx2"),
+            # Expiring art. 21 decisions: the nightly reminder and the organisation's 'binnenkort verlopen' list.
+            models.Index(
+                fields=["wzd_besluit_tot"],
+                name="aanvraag_wzd_besluit_tot_idx",
+                condition=Q(wzd_besluit_tot__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=AanvraagStatus.CONCEPT) | Q(reference__isnull=False, submitted_at__isnull=False),
                 name="aanvraag_submitted_has_reference",
-            )
+            ),
+            # Only an 'aangewezen' art. 21 decision has a validity, and so a renewal to remind of.
+            models.CheckConstraint(
+                condition=Q(wzd_besluit_tot__isnull=True) | Q(wzd_verklaring=WzdVerklaring.AANGEWEZEN),
+                name="aanvraag_wzd_besluit_tot_only_when_aangewezen",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_reminder_sent_at__isnull=True) | Q(wzd_besluit_tot__isnull=False),
+                name="aanvraag_renewal_reminder_needs_a_decision",
+            ),
         ]
 
     def __str__(self) -> str:

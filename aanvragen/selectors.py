@@ -5,17 +5,19 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort, AanvraagStatus
-from aanvragen.models import Aanvraag, Bijlage, ClientConsent, OrganisationSanction, SpotCheck, SpotCheckItem
+from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort, AanvraagStatus, Leveringsvorm, WzdVerklaring
+from aanvragen.models import Aanvraag, Bijlage, ClientConsent, Indicatie, OrganisationSanction, SpotCheck, SpotCheckItem
 from accounts.models import Organisation, User
 
-# Application types whose forms exist in this version; part 2 adds Wzd art. 21 and Partnerverblijf.
-AANVRAAGSOORTEN_GEBOUWD = (AanvraagSoort.WLZ,)
+# 'Kies aanvraag' offers the profile's types and, when both parts are allowed, the Wlz + art. 21 combination.
+KEUZE_COMBINATIE = "combinatie"
+# How far ahead the aanvraag site lists art. 21 decisions that expire: the reminder's 8th week plus a margin.
+WZD_EXPIRING_WEEKS = 13
 
 
 def organisation_of(user: User) -> Organisation:
@@ -101,6 +103,95 @@ def bijlage_for_user(user: User, *, aanvraag_pk: int, pk: int) -> Bijlage:
     if bijlage is None:
         raise Http404
     return bijlage
+
+
+def aanvraag_keuzes(organisation: Organisation) -> list[tuple[str, str]]:
+    allowed = aanvraagsoorten_allowed(organisation)
+    keuzes = [(soort, AanvraagSoort(soort).label) for soort in allowed]
+    if AanvraagSoort.WLZ in allowed and AanvraagSoort.WZD_ARTIKEL_21 in allowed:
+        keuzes.append((KEUZE_COMBINATIE, _("Combinatie-aanvraag: Reguliere Wlz-aanvraag en Wzd-toets artikel 21")))
+    return keuzes
+
+
+def indicatie_met_verblijf(indicaties, today: date | None = None) -> Indicatie | None:
+    """The current indication with verblijf in an instelling among the client's indications (Partnerverblijf)."""
+    today = today or timezone.localdate()
+    for indicatie in indicaties:
+        current = indicatie.valid_from <= today and (indicatie.valid_to is None or indicatie.valid_to >= today)
+        if current and indicatie.leveringsvorm == Leveringsvorm.VERBLIJF:
+            return indicatie
+    return None
+
+
+@dataclass(frozen=True)
+class RenewalWeeks:
+    """Wzd art. 22 lid 3: a renewal is filed in the 7th week before the decision expires; CIZ reminds the
+    organisation in the 8th. Week n before expiry runs from (last valid day + 1) - 7n days, for 7 days."""
+
+    besluit_tot: date
+
+    def week_before_expiry(self, n: int) -> tuple[date, date]:
+        expiry = self.besluit_tot + timedelta(days=1)
+        start = expiry - timedelta(weeks=n)
+        return start, start + timedelta(days=6)
+
+    @property
+    def renewal(self) -> tuple[date, date]:
+        return self.week_before_expiry(7)
+
+    @property
+    def reminder(self) -> tuple[date, date]:
+        return self.week_before_expiry(8)
+
+
+def _renewal_submitted() -> Exists:
+    """A later renewal of the same client's art. 21 decision by the same organisation has been submitted."""
+    return Exists(
+        Aanvraag.objects.filter(
+            organisation=OuterRef("organisation"),
+            client_bsn=OuterRef("client_bsn"),
+            wzd_verlenging=True,
+            submitted_at__gt=OuterRef("submitted_at"),
+        )
+    )
+
+
+def wzd_besluiten_expiring(organisation: Organisation, today: date | None = None) -> QuerySet[Aanvraag]:
+    """The organisation's art. 21 decisions that expire within WZD_EXPIRING_WEEKS, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        Aanvraag.objects.filter(
+            organisation=organisation,
+            wzd_verklaring=WzdVerklaring.AANGEWEZEN,
+            wzd_besluit_tot__gte=today,
+            wzd_besluit_tot__lte=today + timedelta(weeks=WZD_EXPIRING_WEEKS),
+        )
+        .annotate(verlenging_ingediend=_renewal_submitted())
+        .order_by("wzd_besluit_tot", "pk")
+    )
+
+
+def wzd_renewal_reminders_due(today: date | None = None) -> QuerySet[Aanvraag]:
+    """Decisions whose reminder is due: from the first day of the 8th week before expiry until the end of the 7th
+    (so a missed night still reminds while a renewal can be filed in time), not yet reminded, no renewal yet."""
+    today = today or timezone.localdate()
+    # RenewalWeeks(T).reminder starts on T - 55 days and .renewal ends on T - 42: so T lies in [today+42, today+55].
+    return Aanvraag.objects.filter(
+        wzd_verklaring=WzdVerklaring.AANGEWEZEN,
+        renewal_reminder_sent_at__isnull=True,
+        wzd_besluit_tot__gte=today + timedelta(days=42),
+        wzd_besluit_tot__lte=today + timedelta(days=55),
+    ).exclude(_renewal_submitted())
+
+
+def renewal_reminder_recipients(aanvraag: Aanvraag) -> list[str]:
+    """The organisation: its active organisatiebeheerders and the employee who submitted the application."""
+    from accounts.selectors import active_users
+
+    recipients = User.objects.filter(active_users(), organisation=aanvraag.organisation_id).filter(
+        Q(is_org_admin=True) | Q(pk=aanvraag.submitted_by_id)
+    )
+    return list(recipients.order_by("pk").values_list("email", flat=True))
 
 
 # --- Steekproeven (spot checks) ---

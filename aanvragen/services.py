@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from aanvragen import selectors
 from aanvragen.choices import (
+    FAMILIE_ROLLEN,
     STATUS_TRANSITIONS,
     VOORKEUR_MET_VERBLIJF,
+    WZD_MACHTIGERS,
     AanvraagSoort,
     AanvraagStatus,
     AanvragerRol,
@@ -28,7 +30,12 @@ from aanvragen.choices import (
     Besluit,
     BijlageSoort,
     ConsentKind,
+    Geslacht,
+    Leveringsvorm,
+    PartnerRelatie,
     WlzAanvraagType,
+    WzdVerklaring,
+    Zorgprofiel,
 )
 from aanvragen.models import (
     Aanvraag,
@@ -146,24 +153,39 @@ def consent_record(
 
 
 @transaction.atomic
-def aanvraag_create(*, user: User, soort: str) -> Aanvraag:
+def aanvraag_create(*, user: User, soort: str, combinatie: bool = False) -> Aanvraag:
+    """A new concept. A combination is a Wlz application with an art. 21 part, so both must be in the profile."""
     organisation = selectors.organisation_of(user)
     # Gated here, not only in the form: a hand-made POST must not get past the profile.
-    if soort not in selectors.aanvraagsoorten_allowed(organisation):
+    allowed = selectors.aanvraagsoorten_allowed(organisation)
+    if soort not in allowed or (combinatie and AanvraagSoort.WZD_ARTIKEL_21 not in allowed):
         raise PermissionDenied("profiel")
-    if soort not in selectors.AANVRAAGSOORTEN_GEBOUWD:
-        raise ValidationError(_("Deze soort aanvraag kunt u nog niet in Portero indienen."))
-    aanvraag = Aanvraag(organisation=organisation, created_by=user, soort=soort)
+    if combinatie and soort != AanvraagSoort.WLZ:
+        raise ValidationError(_("Alleen een Wlz-aanvraag kan worden gecombineerd met artikel 21."))
+    aanvraag = Aanvraag(organisation=organisation, created_by=user, soort=soort, combinatie=combinatie)
     aanvraag.full_clean()
     aanvraag.save()
     return aanvraag
 
 
+def aanvraag_profile_check(aanvraag: Aanvraag) -> None:
+    """The profile may have changed since the concept was made (or the POST is hand-made): refuse, store nothing."""
+    if aanvraag.soort not in selectors.aanvraagsoorten_allowed(aanvraag.organisation):
+        raise PermissionDenied("profiel")
+
+
 @transaction.atomic
 def aanvraag_concept_save(*, aanvraag: Aanvraag, values: dict) -> Aanvraag:
-    locked = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
+    locked = Aanvraag.objects.select_for_update().select_related("organisation").get(pk=aanvraag.pk)
     if locked.status != AanvraagStatus.CONCEPT:
         raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    aanvraag_profile_check(locked)
+    if (
+        locked.soort == AanvraagSoort.PARTNERVERBLIJF
+        and values.get("client_bsn", locked.client_bsn) != locked.client_bsn
+    ):
+        # The indication was checked for another client: check again.
+        values = {"client_indicatie_zorgprofiel": "", **values}
     for name, value in values.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -197,10 +219,30 @@ def aanvraag_client_take_over(*, aanvraag: Aanvraag, user: User, bsn: str, reque
     return True
 
 
-# --- The rules of a Wlz application (DOMAIN.md §4.1, §6) ----------------------------------------------
+def aanvraag_step_save(
+    *, aanvraag: Aanvraag, user: User, values: dict, concept: bool, request: HttpRequest | None = None
+) -> Aanvraag:
+    """Save one step. For Partnerverblijf, 'Verder' on the client's BSN first checks the register for a current
+    indication with verblijf (under the 'Indicatie raadplegen' consent); the check is logged even when it fails,
+    and nothing of the step is stored unless it passes."""
+    aanvraag_profile_check(aanvraag)
+    if aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF and values.get("client_bsn") and not concept:
+        indicatie = partnerverblijf_indicatie_check(user=user, bsn=values["client_bsn"], request=request)
+        if indicatie is None:
+            raise ValidationError({"client_bsn": INDICATIE_ZONDER_VERBLIJF})
+        values = {**values, "client_indicatie_zorgprofiel": indicatie.zorgprofiel}
+    return aanvraag_concept_save(aanvraag=aanvraag, values=values)
 
-WLZ_REQUIRED = {
-    "wlz_type": _("Kies of dit een eerste aanvraag of een herindicatie is."),
+
+def partnerverblijf_indicatie_check(*, user: User, bsn: str, request: HttpRequest | None = None) -> Indicatie | None:
+    """The client's current indication with verblijf in an instelling, or None. Raises ConsentRequired."""
+    data = client_data_access(user=user, bsn=bsn, action=AccessAction.INDICATIE_RAADPLEGEN, request=request)
+    return selectors.indicatie_met_verblijf(data.indicaties)
+
+
+# --- The rules of each application type (DOMAIN.md §4.1, §4.3, §4.4, §6) --------------------------------
+
+CLIENT_REQUIRED = {
     "client_bsn": _("Vul het BSN van de cliënt in."),
     "client_initials": _("Vul de voorletters van de cliënt in."),
     "client_last_name": _("Vul de achternaam van de cliënt in."),
@@ -209,6 +251,8 @@ WLZ_REQUIRED = {
     "client_street": _("Vul de straat en het huisnummer van de cliënt in."),
     "client_postcode": _("Vul de postcode van de cliënt in."),
     "client_city": _("Vul de woonplaats van de cliënt in."),
+}
+AANVRAGER_REQUIRED = {
     "heeft_wettelijk_vertegenwoordiger": _("Geef aan of de cliënt een wettelijk vertegenwoordiger heeft."),
     "aanvrager_rol": _("Kies wie de aanvraag ondertekent."),
     "aanvrager_naam": _("Vul de naam van de aanvrager in."),
@@ -216,6 +260,11 @@ WLZ_REQUIRED = {
     "aanvrager_straat": _("Vul het postadres van de aanvrager in."),
     "aanvrager_postcode": _("Vul de postcode van het postadres in."),
     "aanvrager_plaats": _("Vul de plaats van het postadres in."),
+}
+WLZ_REQUIRED = {
+    "wlz_type": _("Kies of dit een eerste aanvraag of een herindicatie is."),
+    **CLIENT_REQUIRED,
+    **AANVRAGER_REQUIRED,
     "grondslagen": _("Kies ten minste één grondslag."),
     "diagnose": _("Beschrijf de diagnose."),
     "diagnose_behandelaar_naam": _("Vul de naam in van de behandelaar die de diagnose stelde."),
@@ -225,21 +274,112 @@ WLZ_REQUIRED = {
     "voorkeur_client": _("Kies de zorgwens van de cliënt."),
     "machtiging_behandelaar": _("Geef aan of de cliënt het CIZ machtigt medische informatie op te vragen."),
 }
+# The art. 21 part; a combination asks it after the Wlz part, which already holds the diagnosis.
+ARTIKEL_21_REQUIRED = {
+    "verblijft_in_accommodatie": _("Geef aan of de cliënt al in een accommodatie verblijft."),
+    "zorgplan_onvrijwillige_zorg": _("Geef aan of de cliënt een zorgplan met onvrijwillige zorg heeft."),
+    "wzd_verlenging": _("Geef aan of dit een verlenging van een bestaand artikel 21-besluit is."),
+    "instelling_naam": _("Vul de naam van de Wzd-accommodatie in."),
+    "instelling_locatie": _("Vul de locatie van de accommodatie in."),
+    "instelling_agb_code": _("Vul de AGB-code van de locatie in."),
+    "wzd_gronden": _("Beschrijf de gronden voor de aanvraag."),
+    "beperkingen": _("Beschrijf de relevante stoornissen en beperkingen."),
+}
+WZD_REQUIRED = {
+    **CLIENT_REQUIRED,
+    **AANVRAGER_REQUIRED,
+    "aanvrager_rol": _("Kies wie de aanvraag doet."),
+    **ARTIKEL_21_REQUIRED,
+    "diagnose": _("Beschrijf de diagnose."),
+}
+PARTNERVERBLIJF_REQUIRED = {
+    "partner_bsn": _("Vul het BSN van de partner in."),
+    "partner_initials": _("Vul de voorletters van de partner in."),
+    "partner_last_name": _("Vul de achternaam van de partner in."),
+    "partner_date_of_birth": _("Vul de geboortedatum van de partner in."),
+    "partner_street": _("Vul de straat en het huisnummer van de partner in."),
+    "partner_postcode": _("Vul de postcode van de partner in."),
+    "partner_city": _("Vul de woonplaats van de partner in."),
+    "partner_relatie": _("Kies de relatie van de partner tot de cliënt."),
+    "client_bsn": _("Vul het BSN van de cliënt in."),
+    "instelling_naam": _("Vul de naam van de instelling in."),
+    "instelling_locatie": _("Vul de locatie van de instelling in."),
+    "instelling_agb_code": _("Vul de AGB-code van de locatie in."),
+    "partnerverblijf_ingangsdatum": _("Vul de ingangsdatum van het partnerverblijf in."),
+}
 MINOR_SIGNERS = (AanvragerRol.OUDER_MET_GEZAG, AanvragerRol.VOOGD)
+WZD_MINIMUM_AGE = 12
+INDICATIE_ZONDER_VERBLIJF = _(
+    "Deze cliënt heeft in het CIZ-register geen geldige indicatie met verblijf in een instelling. Partnerverblijf "
+    "kan alleen bij zo'n indicatie."
+)
+INDICATIE_TOESTEMMING_NODIG = _(
+    "Voor de controle van de indicatie is de toestemming 'Indicatie raadplegen' nodig. Leg die eerst vast."
+)
+INDICATIE_NIET_GECONTROLEERD = _(
+    "De indicatie van de cliënt is nog niet gecontroleerd. Vul het BSN van de cliënt in en kies 'Verder'."
+)
 
 
 def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def wlz_errors(aanvraag: Aanvraag, *, complete: bool, today: date | None = None) -> dict[str, str]:
+def has_artikel_21(aanvraag: Aanvraag) -> bool:
+    return aanvraag.soort == AanvraagSoort.WZD_ARTIKEL_21 or aanvraag.combinatie
+
+
+def has_wlz(aanvraag: Aanvraag) -> bool:
+    return aanvraag.soort == AanvraagSoort.WLZ
+
+
+def aanvraag_required(aanvraag: Aanvraag) -> dict[str, str]:
+    """Field → Dutch message for every field a complete application of this type needs."""
+    if aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF:
+        return PARTNERVERBLIJF_REQUIRED
+    if aanvraag.soort == AanvraagSoort.WZD_ARTIKEL_21:
+        return WZD_REQUIRED
+    if aanvraag.combinatie:
+        return {**WLZ_REQUIRED, **ARTIKEL_21_REQUIRED}
+    return WLZ_REQUIRED
+
+
+def aanvraag_errors(aanvraag: Aanvraag, *, complete: bool, today: date | None = None) -> dict[str, str]:
     """Field → Dutch message. `complete` adds the required fields (for 'Verder' and 'Indienen'); the consistency
-    rules apply to whatever has been filled in, also for a concept."""
+    rules apply to whatever has been filled in, also for a concept. A combination gets both sets of rules."""
     today = today or timezone.localdate()
-    a = aanvraag
     errors: dict[str, str] = {}
     if complete:
-        errors.update({name: message for name, message in WLZ_REQUIRED.items() if getattr(a, name) in ("", None, [])})
+        required = aanvraag_required(aanvraag)
+        errors.update(
+            {name: message for name, message in required.items() if getattr(aanvraag, name) in ("", None, [])}
+        )
+    rule_sets = []
+    if has_wlz(aanvraag):
+        rule_sets.append(_wlz_rules)
+    if has_artikel_21(aanvraag):
+        rule_sets.append(_artikel_21_rules)
+    if aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF:
+        rule_sets.append(_partnerverblijf_rules)
+    for rules in rule_sets:
+        for name, message in rules(aanvraag, complete=complete, today=today).items():
+            errors.setdefault(name, message)
+    if (
+        aanvraag.aanvrager_rol == AanvragerRol.WETTELIJK_VERTEGENWOORDIGER
+        and aanvraag.heeft_wettelijk_vertegenwoordiger is False
+    ):
+        errors["heeft_wettelijk_vertegenwoordiger"] = _(
+            "U kiest een wettelijk vertegenwoordiger als ondertekenaar. Geef dan ook aan dat de cliënt er een heeft."
+        )
+    for prefix in ("contactpersoon", "contactpersoon2"):
+        if getattr(aanvraag, f"{prefix}_naam").strip() and not getattr(aanvraag, f"{prefix}_relatie"):
+            errors[f"{prefix}_relatie"] = _("Kies de relatie van de contactpersoon tot de cliënt.")
+    return errors
+
+
+def _wlz_rules(a: Aanvraag, *, complete: bool, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if complete:
         if a.wlz_type == WlzAanvraagType.HERINDICATIE and not a.huidig_zorgprofiel:
             errors["huidig_zorgprofiel"] = _("Kies het huidige zorgprofiel van de cliënt.")
         if a.urgent and not a.urgent_reason.strip():
@@ -252,30 +392,9 @@ def wlz_errors(aanvraag: Aanvraag, *, complete: bool, today: date | None = None)
                     "Vul de functie van de behandelaar in: de cliënt geeft een machtiging."
                 )
     if a.client_date_of_birth and a.aanvrager_rol:
-        minor = age_on(a.client_date_of_birth, today) < 18
-        if minor and a.aanvrager_rol not in MINOR_SIGNERS:
-            errors["aanvrager_rol"] = _(
-                "De cliënt is jonger dan 18 jaar. Een ouder met gezag of een voogd ondertekent de aanvraag."
-            )
-        elif not minor and a.aanvrager_rol in MINOR_SIGNERS:
-            errors["aanvrager_rol"] = _(
-                "De cliënt is 18 jaar of ouder. Een ouder met gezag of voogd ondertekent alleen voor een minderjarige."
-            )
-        elif (
-            not minor
-            and a.heeft_wettelijk_vertegenwoordiger
-            and a.aanvrager_rol != AanvragerRol.WETTELIJK_VERTEGENWOORDIGER
-        ):
-            errors["aanvrager_rol"] = _(
-                "De cliënt heeft een wettelijk vertegenwoordiger. Die ondertekent de aanvraag, niet de cliënt."
-            )
-    if a.aanvrager_rol == AanvragerRol.WETTELIJK_VERTEGENWOORDIGER and a.heeft_wettelijk_vertegenwoordiger is False:
-        errors["heeft_wettelijk_vertegenwoordiger"] = _(
-            "U kiest een wettelijk vertegenwoordiger als ondertekenaar. Geef dan ook aan dat de cliënt er een heeft."
-        )
-    for prefix in ("contactpersoon", "contactpersoon2"):
-        if getattr(a, f"{prefix}_naam").strip() and not getattr(a, f"{prefix}_relatie"):
-            errors[f"{prefix}_relatie"] = _("Kies de relatie van de contactpersoon tot de cliënt.")
+        message = _wlz_signer_error(a, minor=age_on(a.client_date_of_birth, today) < 18)
+        if message:
+            errors["aanvrager_rol"] = message
     if a.opnamedatum and a.voorkeur_client not in VOORKEUR_MET_VERBLIJF:
         errors["opnamedatum"] = _("Een opnamedatum vult u alleen in bij verblijf in een instelling.")
     if a.client_date_of_birth and a.diagnose_datum and a.diagnose_datum < a.client_date_of_birth:
@@ -283,17 +402,133 @@ def wlz_errors(aanvraag: Aanvraag, *, complete: bool, today: date | None = None)
     return errors
 
 
-def bijlagen_missing(aanvraag: Aanvraag) -> list[str]:
-    """Attachments a complete Wlz application needs (DOMAIN.md §4.1)."""
-    present = set(aanvraag.bijlagen.values_list("soort", flat=True))
+def _wlz_signer_error(a: Aanvraag, *, minor: bool) -> str | None:
+    """Who may sign the Wlz part (DOMAIN.md §4.1), with the family exception of a combination."""
+    rol = a.aanvrager_rol
+    if minor and rol not in MINOR_SIGNERS:
+        return _("De cliënt is jonger dan 18 jaar. Een ouder met gezag of een voogd ondertekent de aanvraag.")
+    if not minor and rol in MINOR_SIGNERS:
+        return _(
+            "De cliënt is 18 jaar of ouder. Een ouder met gezag of voogd ondertekent alleen voor een minderjarige."
+        )
+    if not minor and a.heeft_wettelijk_vertegenwoordiger and rol != AanvragerRol.WETTELIJK_VERTEGENWOORDIGER:
+        return _("De cliënt heeft een wettelijk vertegenwoordiger. Die ondertekent de aanvraag, niet de cliënt.")
+    if rol in FAMILIE_ROLLEN:
+        if not a.combinatie:
+            return _(
+                "Familie ondertekent een Wlz-aanvraag alleen met een machtiging van de cliënt: kies dan "
+                "'Gemachtigde'. Zonder machtiging kan dat alleen bij een combinatie-aanvraag met artikel 21."
+            )
+        if a.wlz_type == WlzAanvraagType.HERINDICATIE and a.wzd_verlenging is False:
+            return _(
+                "Bij een herindicatie ondertekent familie zonder machtiging alleen als de cliënt al een Wzd-besluit "
+                "heeft (een verlenging). Kies anders 'Gemachtigde'."
+            )
+    if rol in (AanvragerRol.ZORGAANBIEDER, AanvragerRol.WZD_FUNCTIONARIS) and not a.combinatie:
+        return _("De zorgaanbieder of Wzd-functionaris ondertekent een Wlz-aanvraag alleen als gemachtigde.")
+    return None
+
+
+def _artikel_21_rules(a: Aanvraag, *, complete: bool, today: date) -> dict[str, str]:
+    """Wzd art. 21/22 (DOMAIN.md §4.3): age, who may apply, machtiging, renewal."""
+    errors: dict[str, str] = {}
+    if a.client_date_of_birth and age_on(a.client_date_of_birth, today) < WZD_MINIMUM_AGE:
+        errors["client_date_of_birth"] = _(
+            "De cliënt moet op de datum van de aanvraag 12 jaar of ouder zijn voor een artikel 21-aanvraag."
+        )
+    rol = a.aanvrager_rol
+    if rol == AanvragerRol.CLIENT:
+        errors["aanvrager_rol"] = _("De cliënt kan een artikel 21-aanvraag nooit zelf doen. Kies wie de aanvraag doet.")
+    elif rol == AanvragerRol.ZORGAANBIEDER and a.verblijft_in_accommodatie is not True:
+        errors["aanvrager_rol"] = _(
+            "De zorgaanbieder mag de aanvraag alleen doen als de cliënt al in een accommodatie verblijft."
+        )
+    elif rol == AanvragerRol.WZD_FUNCTIONARIS and not (a.verblijft_in_accommodatie or a.zorgplan_onvrijwillige_zorg):
+        errors["aanvrager_rol"] = _(
+            "De Wzd-functionaris mag de aanvraag alleen doen als de cliënt al in een accommodatie verblijft of een "
+            "zorgplan met onvrijwillige zorg heeft."
+        )
+    elif rol in MINOR_SIGNERS and a.client_date_of_birth and age_on(a.client_date_of_birth, today) >= 18:
+        errors["aanvrager_rol"] = _(
+            "De cliënt is 18 jaar of ouder. Een ouder met gezag of voogd doet de aanvraag alleen voor een minderjarige."
+        )
+    if rol == AanvragerRol.GEMACHTIGDE:
+        if a.wzd_machtiging_door in (AanvragerRol.ZORGAANBIEDER, AanvragerRol.WZD_FUNCTIONARIS):
+            errors["wzd_machtiging_door"] = _("De zorgaanbieder en de Wzd-functionaris mogen niemand machtigen.")
+        elif a.wzd_machtiging_door and a.wzd_machtiging_door not in WZD_MACHTIGERS:
+            errors["wzd_machtiging_door"] = _(
+                "Alleen de partner, de vertegenwoordiger of een meerderjarig familielid mag iemand machtigen."
+            )
+        elif complete and not a.wzd_machtiging_door:
+            errors["wzd_machtiging_door"] = _("Kies wie de gemachtigde heeft gemachtigd.")
+    elif a.wzd_machtiging_door:
+        errors["wzd_machtiging_door"] = _("Vul dit alleen in als een gemachtigde de aanvraag doet.")
+    if a.wzd_verlenging:
+        if a.verblijft_in_accommodatie is False:
+            errors["wzd_verlenging"] = _(
+                "Een verlenging kan alleen als de cliënt al op grond van een artikel 21-besluit in een accommodatie "
+                "verblijft."
+            )
+        if complete and not a.wzd_huidig_besluit_tot:
+            errors["wzd_huidig_besluit_tot"] = _("Vul in tot en met wanneer het huidige besluit geldig is.")
+    elif a.wzd_huidig_besluit_tot:
+        errors["wzd_huidig_besluit_tot"] = _("Vul deze datum alleen in bij een verlenging.")
+    return errors
+
+
+def _partnerverblijf_rules(a: Aanvraag, *, complete: bool, today: date) -> dict[str, str]:
+    """Who counts as partner (Wlz art. 3.1.2, DOMAIN.md §4.4)."""
+    errors: dict[str, str] = {}
+    if a.partner_bsn and a.partner_bsn == a.client_bsn:
+        errors["client_bsn"] = _("Het BSN van de cliënt is gelijk aan dat van de partner.")
+    if a.partner_relatie == PartnerRelatie.GEDEELDE_HUISHOUDING:
+        if a.partner_date_of_birth and age_on(a.partner_date_of_birth, today) < 18:
+            errors["partner_date_of_birth"] = _("Bij een gedeelde huishouding moet de partner meerderjarig zijn.")
+        if complete and not a.partner_verklaring:
+            errors["partner_verklaring"] = _(
+                "Bij een gedeelde huishouding verklaart u dat beiden meerderjarig en ongehuwd zijn en geen "
+                "bloedverwanten in de eerste graad."
+            )
+    elif a.partner_verklaring and a.partner_relatie:
+        errors["partner_verklaring"] = _("Deze verklaring hoort alleen bij een gedeelde huishouding.")
+    return errors
+
+
+def aanvraag_submit_errors(aanvraag: Aanvraag) -> dict[str, str]:
+    """Everything that stands in the way of 'Indienen': the rules with the required fields, and for Partnerverblijf
+    the register check, which is done by aanvraag_step_save (not by a form) when the client's BSN is entered."""
+    errors = aanvraag_errors(aanvraag, complete=True)
+    if (
+        aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF
+        and aanvraag.client_bsn
+        and not aanvraag.client_indicatie_zorgprofiel
+    ):
+        errors.setdefault("client_bsn", INDICATIE_NIET_GECONTROLEERD)
+    return errors
+
+
+def bijlagen_needed(aanvraag: Aanvraag) -> list[str]:
+    """Attachments a complete application of this type needs (DOMAIN.md §4.1, §4.3, §4.4)."""
+    rol = aanvraag.aanvrager_rol
+    if aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF:
+        return [BijlageSoort.PARTNER_FORMULIER]
     needed = [BijlageSoort.DIAGNOSE]
-    if aanvraag.aanvrager_rol == AanvragerRol.GEMACHTIGDE:
+    if rol == AanvragerRol.GEMACHTIGDE:
         needed.append(BijlageSoort.MACHTIGING)
-    if aanvraag.aanvrager_rol in (AanvragerRol.WETTELIJK_VERTEGENWOORDIGER, AanvragerRol.VOOGD):
+    if rol in (AanvragerRol.WETTELIJK_VERTEGENWOORDIGER, AanvragerRol.VOOGD):
         needed.append(BijlageSoort.BEWIJS_VERTEGENWOORDIGING)
+    if has_artikel_21(aanvraag) and aanvraag.zorgplan_onvrijwillige_zorg:
+        needed.append(BijlageSoort.ZORGPLAN)
+    if aanvraag.combinatie and rol in (AanvragerRol.ZORGAANBIEDER, AanvragerRol.WZD_FUNCTIONARIS):
+        needed.append(BijlageSoort.MACHTIGING_COMBINATIE)
+    return needed
+
+
+def bijlagen_missing(aanvraag: Aanvraag) -> list[str]:
+    present = set(aanvraag.bijlagen.values_list("soort", flat=True))
     return [
         _("Voeg een bijlage toe van de soort '%(soort)s'.") % {"soort": soort.label}
-        for soort in needed
+        for soort in bijlagen_needed(aanvraag)
         if soort not in present
     ]
 
@@ -326,9 +561,10 @@ def bijlage_content_type(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def bijlage_add(*, aanvraag: Aanvraag, user: User, soort: str, upload: UploadedFile) -> Bijlage:
-    locked = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
+    locked = Aanvraag.objects.select_for_update().select_related("organisation").get(pk=aanvraag.pk)
     if locked.status != AanvraagStatus.CONCEPT:
         raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    aanvraag_profile_check(locked)
     bijlage = Bijlage(
         aanvraag=locked,
         soort=soort,
@@ -350,9 +586,10 @@ def bijlage_add(*, aanvraag: Aanvraag, user: User, soort: str, upload: UploadedF
 
 @transaction.atomic
 def bijlage_delete(*, bijlage: Bijlage) -> None:
-    locked = Aanvraag.objects.select_for_update().get(pk=bijlage.aanvraag_id)
+    locked = Aanvraag.objects.select_for_update().select_related("organisation").get(pk=bijlage.aanvraag_id)
     if locked.status != AanvraagStatus.CONCEPT:
         raise ValidationError(_("Deze aanvraag is al ingediend en kan niet meer worden gewijzigd."))
+    aanvraag_profile_check(locked)
     name, storage = bijlage.file.name, bijlage.file.storage
     bijlage.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -365,6 +602,7 @@ REFERENCE_PREFIX = {
     AanvraagSoort.WZD_ARTIKEL_21: "WZD",
     AanvraagSoort.PARTNERVERBLIJF: "PV",
 }
+REFERENCE_PREFIX_COMBINATIE = "CMB"
 
 
 def deadline_compute(*, submitted_at: datetime, urgent: bool) -> date:
@@ -388,7 +626,7 @@ def aanvraag_submit(*, aanvraag_id: int, user: User) -> Aanvraag:
         raise ValidationError(refusal, code="organisation")
     if aanvraag.soort not in selectors.aanvraagsoorten_allowed(organisation):
         raise PermissionDenied("profiel")
-    errors = wlz_errors(aanvraag, complete=True)
+    errors = aanvraag_submit_errors(aanvraag)
     missing = bijlagen_missing(aanvraag)
     if errors or missing:
         raise ValidationError({**errors, **({"bijlagen": missing} if missing else {})})
@@ -397,7 +635,8 @@ def aanvraag_submit(*, aanvraag_id: int, user: User) -> Aanvraag:
     aanvraag.submitted_at = now
     aanvraag.submitted_by = user
     aanvraag.deadline = deadline_compute(submitted_at=now, urgent=aanvraag.urgent)
-    aanvraag.reference = f"{REFERENCE_PREFIX[aanvraag.soort]}-{timezone.localdate(now).year}-{aanvraag.pk:06d}"
+    prefix = REFERENCE_PREFIX_COMBINATIE if aanvraag.combinatie else REFERENCE_PREFIX[aanvraag.soort]
+    aanvraag.reference = f"{prefix}-{timezone.localdate(now).year}-{aanvraag.pk:06d}"
     aanvraag.full_clean()
     aanvraag.save()
     AanvraagStatusChange.objects.create(
@@ -415,7 +654,15 @@ def aanvraag_submit(*, aanvraag_id: int, user: User) -> Aanvraag:
 
 @transaction.atomic
 def aanvraag_status_change(
-    *, aanvraag_id: int, user: User, to_status: str, note: str = "", besluit: str = "", besluit_zorgprofiel: str = ""
+    *,
+    aanvraag_id: int,
+    user: User,
+    to_status: str,
+    note: str = "",
+    besluit: str = "",
+    besluit_zorgprofiel: str = "",
+    wzd_verklaring: str = "",
+    wzd_besluit_tot: date | None = None,
 ) -> Aanvraag:
     """A CIZ status change with its history; the term is suspended while the application is 'onvolledig'."""
     aanvraag = Aanvraag.objects.select_for_update().get(pk=aanvraag_id)
@@ -427,14 +674,16 @@ def aanvraag_status_change(
                 % {"van": AanvraagStatus(from_status).label, "naar": AanvraagStatus(to_status).label}
             }
         )
-    if to_status == AanvraagStatus.BESLUIT_GENOMEN:
-        if not besluit:
-            raise ValidationError({"besluit": _("Kies de uitkomst van het besluit.")})
-        if besluit == Besluit.TOEGEKEND and not besluit_zorgprofiel:
-            raise ValidationError({"besluit_zorgprofiel": _("Kies het toegekende zorgprofiel.")})
-        aanvraag.besluit = besluit
-        aanvraag.besluit_zorgprofiel = besluit_zorgprofiel if besluit == Besluit.TOEGEKEND else ""
     today = timezone.localdate()
+    if to_status == AanvraagStatus.BESLUIT_GENOMEN:
+        _besluit_record(
+            aanvraag,
+            besluit=besluit,
+            besluit_zorgprofiel=besluit_zorgprofiel,
+            wzd_verklaring=wzd_verklaring,
+            wzd_besluit_tot=wzd_besluit_tot,
+            today=today,
+        )
     if from_status == AanvraagStatus.ONVOLLEDIG and aanvraag.suspended_since:
         aanvraag.deadline += today - aanvraag.suspended_since
         aanvraag.suspended_since = None
@@ -451,7 +700,103 @@ def aanvraag_status_change(
         note=note.strip(),
         deadline=aanvraag.deadline,
     )
+    if (
+        to_status == AanvraagStatus.BESLUIT_GENOMEN
+        and aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF
+        and aanvraag.besluit == Besluit.TOEGEKEND
+    ):
+        partner_indicatie_register(aanvraag=aanvraag)
     return aanvraag
+
+
+def wzd_besluit_max_tot(day: date) -> date:
+    """An art. 21 decision lasts at most 5 years (Wzd art. 22 lid 5): valid up to the day before the 5th anniversary."""
+    try:
+        anniversary = day.replace(year=day.year + 5)
+    except ValueError:  # 29 February
+        anniversary = day.replace(year=day.year + 5, day=28) + timedelta(days=1)
+    return anniversary - timedelta(days=1)
+
+
+def _besluit_record(
+    aanvraag: Aanvraag, *, besluit: str, besluit_zorgprofiel: str, wzd_verklaring: str, wzd_besluit_tot, today: date
+) -> None:
+    """The outcome per type: a Wlz besluit with zorgprofiel, an art. 21 WzdVerklaring (COD127) with its validity,
+    both for a combination, and zorgprofiel 999 (ZZP0) for a granted Partnerverblijf."""
+    errors = {}
+    if has_artikel_21(aanvraag):
+        if not wzd_verklaring:
+            errors["wzd_verklaring"] = _("Kies de Wzd-verklaring (COD127).")
+        elif wzd_verklaring == WzdVerklaring.AANGEWEZEN:
+            if not wzd_besluit_tot:
+                errors["wzd_besluit_tot"] = _("Vul in tot en met wanneer het artikel 21-besluit geldig is.")
+            elif wzd_besluit_tot <= today:
+                errors["wzd_besluit_tot"] = _("Het besluit moet na vandaag nog geldig zijn.")
+            elif wzd_besluit_tot > wzd_besluit_max_tot(today):
+                errors["wzd_besluit_tot"] = _("Een artikel 21-besluit geldt hoogstens 5 jaar.")
+        elif wzd_besluit_tot:
+            errors["wzd_besluit_tot"] = _("Alleen een besluit met verklaring 1 (aangewezen) heeft een geldigheid.")
+    elif wzd_verklaring or wzd_besluit_tot:
+        errors["wzd_verklaring"] = _("Een Wzd-verklaring hoort alleen bij een artikel 21-aanvraag.")
+    if aanvraag.soort == AanvraagSoort.WZD_ARTIKEL_21:
+        # A pure art. 21 application has no Wlz besluit: the verklaring is the outcome.
+        besluit = Besluit.TOEGEKEND if wzd_verklaring == WzdVerklaring.AANGEWEZEN else Besluit.AFGEWEZEN
+        besluit_zorgprofiel = ""
+    elif not besluit:
+        errors["besluit"] = _("Kies de uitkomst van het besluit.")
+    elif besluit == Besluit.TOEGEKEND and aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF:
+        if besluit_zorgprofiel not in ("", Zorgprofiel.ZZP0):
+            errors["besluit_zorgprofiel"] = _("Partnerverblijf krijgt altijd zorgprofiel 999 (ZZP0: Partnerverblijf).")
+        besluit_zorgprofiel = Zorgprofiel.ZZP0
+    elif besluit == Besluit.TOEGEKEND and not besluit_zorgprofiel:
+        errors["besluit_zorgprofiel"] = _("Kies het toegekende zorgprofiel.")
+    if errors:
+        raise ValidationError(errors)
+    aanvraag.besluit = besluit
+    aanvraag.besluit_zorgprofiel = besluit_zorgprofiel if besluit == Besluit.TOEGEKEND else ""
+    aanvraag.wzd_verklaring = wzd_verklaring if has_artikel_21(aanvraag) else ""
+    aanvraag.wzd_besluit_tot = wzd_besluit_tot if aanvraag.wzd_verklaring == WzdVerklaring.AANGEWEZEN else None
+
+
+def partner_indicatie_register(*, aanvraag: Aanvraag) -> Indicatie:
+    """A granted Partnerverblijf puts the partner in the register with zorgprofiel 999 (ZZP0), verblijf in the
+    client's instelling from the start date. Called inside the status change's transaction."""
+    partner, _created = Client.objects.get_or_create(
+        bsn=aanvraag.partner_bsn,
+        defaults={
+            "initials": aanvraag.partner_initials,
+            "name_prefix": aanvraag.partner_name_prefix,
+            "last_name": aanvraag.partner_last_name,
+            "date_of_birth": aanvraag.partner_date_of_birth,
+            "sex": Geslacht.ONBEKEND,
+            "street": aanvraag.partner_street,
+            "postcode": aanvraag.partner_postcode,
+            "city": aanvraag.partner_city,
+        },
+    )
+    indicatie = Indicatie(
+        client=partner,
+        zorgprofiel=Zorgprofiel.ZZP0,
+        leveringsvorm=Leveringsvorm.VERBLIJF,
+        valid_from=aanvraag.partnerverblijf_ingangsdatum,
+    )
+    indicatie.full_clean()
+    indicatie.save()
+    return indicatie
+
+
+# --- Renewal of art. 21 decisions ----------------------------------------------------------------------
+
+
+def wzd_renewal_reminders_send(*, today: date | None = None) -> int:
+    """The nightly job: one reminder task per decision whose reminder is due. The task marks the decision under a
+    row lock, so a second run (or a second beat) sends nothing more."""
+    from aanvragen.tasks import send_wzd_renewal_reminder
+
+    ids = list(selectors.wzd_renewal_reminders_due(today).values_list("pk", flat=True))
+    for pk in ids:
+        send_wzd_renewal_reminder.delay(pk)
+    return len(ids)
 
 
 # --- Steekproeven (spot checks) ---

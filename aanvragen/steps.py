@@ -1,25 +1,32 @@
-"""The steps of the Wlz form, in order, and the read-only summary used by 'Controleren' and the detail page."""
+"""The steps of each application form, in order, and the read-only summary used by 'Controleren' and the detail
+page. A flow is the list of steps of one kind of application; the combination has its own (Wlz part first)."""
 
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import forms, services
-from aanvragen.choices import Grondslag
+from aanvragen.choices import AanvraagSoort, Grondslag
 from aanvragen.models import Aanvraag
 
 
 @dataclass(frozen=True)
 class Step:
+    flow: str
     slug: str
     title: str
-    form: type[forms.WlzStepForm] | None = None
+    form: type[forms.AanvraagStepForm] | None = None
+
+    @property
+    def steps(self) -> list["Step"]:
+        return FLOWS[self.flow].steps
 
     @property
     def number(self) -> int:
-        return STEPS.index(self) + 1
+        return self.steps.index(self) + 1
 
     def url(self, pk: int) -> str:
         if self.slug == "bijlagen":
@@ -29,29 +36,102 @@ class Step:
         return reverse("aanvragen:step", args=[pk, self.slug])
 
     def next_url(self, pk: int) -> str:
-        return STEPS[self.number].url(pk)
+        return self.steps[self.number].url(pk)
 
     def previous_url(self, pk: int) -> str | None:
-        return STEPS[self.number - 2].url(pk) if self.number > 1 else None
+        return self.steps[self.number - 2].url(pk) if self.number > 1 else None
 
 
-STEPS = [
-    Step("aanvraag", _("Soort aanvraag"), forms.SoortStepForm),
-    Step("client", _("Cliënt"), forms.ClientStepForm),
-    Step("aanvrager", _("Aanvrager en contactpersonen"), forms.AanvragerStepForm),
-    Step("zorgvraag", _("Zorgvraag"), forms.ZorgvraagStepForm),
-    Step("bijlagen", _("Bijlagen")),
-    Step("controleren", _("Controleren en indienen")),
+@dataclass(frozen=True)
+class Flow:
+    key: str
+    title: str
+    steps: list[Step]
+    bijlagen_help: str
+
+    def step(self, slug: str) -> Step:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        raise Http404
+
+
+COMBINATIE = "combinatie"
+BIJLAGEN_WLZ = _(
+    "Voeg in elk geval de diagnose van de behandelaar toe, met naam, functie en datum. Ondertekent een gemachtigde, "
+    "voeg dan het machtigingsformulier toe; ondertekent een wettelijk vertegenwoordiger of voogd, voeg dan het "
+    "bewijs van vertegenwoordiging toe."
+)
+BIJLAGEN_WZD = _(
+    "Voeg de diagnose en de beschrijving van de stoornissen en beperkingen toe, en het zorgplan als de cliënt een "
+    "zorgplan met onvrijwillige zorg heeft. Doet een gemachtigde de aanvraag, voeg dan de machtiging toe; doet een "
+    "vertegenwoordiger of voogd dat, voeg dan het bewijs van vertegenwoordiging toe."
+)
+BIJLAGEN_COMBINATIE = _(
+    "Voeg de diagnose van de behandelaar toe, en het zorgplan als de cliënt een zorgplan met onvrijwillige zorg "
+    "heeft. Is de zorgaanbieder of de Wzd-functionaris de aanvrager, voeg dan de machtiging 'Aanvraag combinatie Wlz "
+    "en besluit tot opname en verblijf' toe."
+)
+BIJLAGEN_PARTNERVERBLIJF = _("Voeg het formulier toe dat de partner heeft ondertekend.")
+
+
+def _flow(key: str, title, bijlagen_help, steps: list[tuple]) -> "Flow":
+    all_steps = [
+        *(Step(key, slug, title, form) for slug, title, form in steps),
+        Step(key, "bijlagen", _("Bijlagen")),
+        Step(key, "controleren", _("Controleren en indienen")),
+    ]
+    return Flow(key, title, all_steps, bijlagen_help)
+
+
+WLZ_STEPS = [
+    ("aanvraag", _("Soort aanvraag"), forms.SoortStepForm),
+    ("client", _("Cliënt"), forms.ClientStepForm),
+    ("aanvrager", _("Aanvrager en contactpersonen"), forms.AanvragerStepForm),
+    ("zorgvraag", _("Zorgvraag"), forms.ZorgvraagStepForm),
 ]
+FLOWS = {
+    flow.key: flow
+    for flow in (
+        _flow(AanvraagSoort.WLZ, AanvraagSoort.WLZ.label, BIJLAGEN_WLZ, WLZ_STEPS),
+        _flow(
+            AanvraagSoort.WZD_ARTIKEL_21,
+            AanvraagSoort.WZD_ARTIKEL_21.label,
+            BIJLAGEN_WZD,
+            [
+                ("client", _("Cliënt"), forms.ClientStepForm),
+                ("aanvrager", _("Aanvrager"), forms.WzdAanvragerStepForm),
+                ("artikel21", _("Accommodatie en gronden"), forms.Artikel21StepForm),
+            ],
+        ),
+        _flow(
+            COMBINATIE,
+            _("Combinatie-aanvraag Wlz en Wzd artikel 21"),
+            BIJLAGEN_COMBINATIE,
+            [
+                WLZ_STEPS[0],
+                WLZ_STEPS[1],
+                ("aanvrager", _("Aanvrager en contactpersonen"), forms.WzdAanvragerStepForm),
+                WLZ_STEPS[3],
+                ("artikel21", _("Artikel 21: accommodatie en gronden"), forms.CombinatieArtikel21StepForm),
+            ],
+        ),
+        _flow(
+            AanvraagSoort.PARTNERVERBLIJF,
+            AanvraagSoort.PARTNERVERBLIJF.label,
+            BIJLAGEN_PARTNERVERBLIJF,
+            [
+                ("partner", _("Partner"), forms.PartnerStepForm),
+                ("client", _("Cliënt"), forms.PartnerClientStepForm),
+                ("instelling", _("Instelling en ingangsdatum"), forms.InstellingStepForm),
+            ],
+        ),
+    )
+}
 
 
-def step_by_slug(slug: str) -> Step:
-    from django.http import Http404
-
-    for step in STEPS:
-        if step.slug == slug:
-            return step
-    raise Http404
+def flow_for(aanvraag: Aanvraag) -> Flow:
+    return FLOWS[COMBINATIE if aanvraag.combinatie else aanvraag.soort]
 
 
 def display(aanvraag: Aanvraag, name: str) -> str:
@@ -74,22 +154,19 @@ def display(aanvraag: Aanvraag, name: str) -> str:
 
 def step_summary(aanvraag: Aanvraag) -> list[tuple[Step, list[tuple[str, str]]]]:
     summary = []
-    for step in STEPS:
+    for step in flow_for(aanvraag).steps:
         if step.form is None:
             continue
-        rows = [
-            (str(Aanvraag._meta.get_field(name).verbose_name).capitalize(), display(aanvraag, name))
-            for name in step.form.Meta.fields
-        ]
+        rows = [(str(step.form.base_fields[name].label), display(aanvraag, name)) for name in step.form.Meta.fields]
         summary.append((step, rows))
     return summary
 
 
 def steps_with_errors(aanvraag: Aanvraag) -> list[tuple[Step, list[str]]]:
     """What still stands in the way of 'Indienen', grouped by the step where it is fixed."""
-    errors = services.wlz_errors(aanvraag, complete=True)
+    errors = services.aanvraag_submit_errors(aanvraag)
     grouped = []
-    for step in STEPS:
+    for step in flow_for(aanvraag).steps:
         if step.form is not None:
             messages = [message for name, message in errors.items() if name in step.form.Meta.fields]
         elif step.slug == "bijlagen":

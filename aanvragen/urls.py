@@ -17,4 +17,5 @@ urlpatterns = [
     path("aanvragen/<int:pk>/bijlagen/<int:bijlage_pk>/verwijderen/", views.bijlage_delete, name="bijlage_delete"),
     path("aanvragen/<int:pk>/controleren/", views.aanvraag_review, name="review"),
     path("aanvragen/<int:pk>/ontvangen/", views.aanvraag_receipt, name="receipt"),
+    path("besluiten/artikel-21/", views.wzd_besluiten, name="besluiten"),
 ]

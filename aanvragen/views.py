@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aanvragen import selectors, services
-from aanvragen.choices import AanvraagStatus, AccessAction, ConsentKind
+from aanvragen.choices import AanvraagSoort, AanvraagStatus, AccessAction, ConsentKind
 from aanvragen.forms import (
     AanvraagFilterForm,
     BijlageForm,
@@ -22,7 +22,7 @@ from aanvragen.forms import (
     KiesAanvraagForm,
     bsn_clean,
 )
-from aanvragen.steps import STEPS, step_by_slug, step_summary, steps_with_errors
+from aanvragen.steps import flow_for, step_summary, steps_with_errors
 
 SESSION_BSN = "aanvragen_client_bsn"
 AANVRAGEN_PER_PAGE = 25
@@ -116,42 +116,60 @@ def consent_create(request, kind):
 
 @organisation_member
 def aanvraag_new(request):
-    allowed = selectors.aanvraagsoorten_allowed(request.user.organisation)
-    buildable = tuple(s for s in allowed if s in selectors.AANVRAAGSOORTEN_GEBOUWD)
-    form = KiesAanvraagForm(posted(request), allowed=buildable)
+    form = KiesAanvraagForm(posted(request), keuzes=selectors.aanvraag_keuzes(request.user.organisation))
     if request.method == "POST":
-        # A hand-made POST for a type outside the profile is refused by the service, not only by the form.
-        soort = request.POST.get("soort", "")
-        if soort and soort not in allowed:
-            raise PermissionDenied("profiel")
-        if form.is_valid():
-            aanvraag = services.aanvraag_create(user=request.user, soort=form.cleaned_data["soort"])
-            return redirect("aanvragen:step", aanvraag.pk, STEPS[0].slug)
-    context = {
-        "form": form,
-        "later": [s for s in allowed if s not in buildable],
-        "refusal": selectors.submit_refusal(request.user.organisation),
-    }
+        # A hand-made POST for a type outside the profile is refused (403) by the service, not only by the form.
+        keuze = request.POST.get("soort", "")
+        if keuze in AanvraagSoort.values or keuze == selectors.KEUZE_COMBINATIE:
+            combinatie = keuze == selectors.KEUZE_COMBINATIE
+            soort = AanvraagSoort.WLZ if combinatie else keuze
+            aanvraag = services.aanvraag_create(user=request.user, soort=soort, combinatie=combinatie)
+            return redirect(flow_for(aanvraag).steps[0].url(aanvraag.pk))
+        form.is_valid()  # shows 'Kies een soort aanvraag.' next to the field
+    context = {"form": form, "refusal": selectors.submit_refusal(request.user.organisation)}
     return render(request, "aanvragen/kies_aanvraag.html", context)
 
 
 @organisation_member
 def aanvraag_step(request, pk, step):
     aanvraag = selectors.concept_for_user(request.user, pk)
-    spec = step_by_slug(step)
+    spec = flow_for(aanvraag).step(step)
     if spec.form is None:
         raise Http404
     if request.method == "POST" and "overnemen" in request.POST:
         return _client_take_over(request, aanvraag, spec)
     concept = "concept" in request.POST
     form = spec.form(posted(request), instance=aanvraag, concept=concept)
+    consent_url = None
     if request.method == "POST" and form.is_valid():
-        services.aanvraag_concept_save(aanvraag=aanvraag, values=form.values())
-        if concept:
-            messages.success(request, _("Het concept is opgeslagen. U kunt later verder gaan via 'Aanvragen'."))
-            return redirect("aanvragen:list")
-        return redirect(spec.next_url(aanvraag.pk))
-    return render(request, "aanvragen/step.html", {"aanvraag": aanvraag, "form": form, "step": spec, "steps": STEPS})
+        try:
+            services.aanvraag_step_save(
+                aanvraag=aanvraag, user=request.user, values=form.values(), concept=concept, request=request
+            )
+        except services.ConsentRequired:
+            bsn = form.cleaned_data["client_bsn"]
+            consent_url = _consent_url(request, bsn, ConsentKind.INDICATIE_RAADPLEGEN, spec.url(aanvraag.pk))
+            form.add_error("client_bsn", services.INDICATIE_TOESTEMMING_NODIG)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if concept:
+                messages.success(request, _("Het concept is opgeslagen. U kunt later verder gaan via 'Aanvragen'."))
+                return redirect("aanvragen:list")
+            return redirect(spec.next_url(aanvraag.pk))
+    context = {**_step_context(aanvraag, spec), "form": form, "consent_url": consent_url}
+    return render(request, "aanvragen/step.html", context)
+
+
+def _step_context(aanvraag, spec) -> dict:
+    flow = flow_for(aanvraag)
+    return {"aanvraag": aanvraag, "step": spec, "steps": flow.steps, "flow": flow}
+
+
+def _consent_url(request, bsn: str, kind: str, next_url: str) -> str:
+    """The consent page for this client, coming back to `next_url` afterwards."""
+    request.session[SESSION_BSN] = bsn
+    return f"{reverse('aanvragen:consent_create', args=[kind])}?next={next_url}"
 
 
 def _client_take_over(request, aanvraag, spec):
@@ -164,9 +182,7 @@ def _client_take_over(request, aanvraag, spec):
     try:
         found = services.aanvraag_client_take_over(aanvraag=aanvraag, user=request.user, bsn=bsn, request=request)
     except services.ConsentRequired:
-        request.session[SESSION_BSN] = bsn
-        consent_url = reverse("aanvragen:consent_create", args=[ConsentKind.INDICATIEGEGEVENS_OVERNEMEN])
-        return redirect(f"{consent_url}?next={here}")
+        return redirect(_consent_url(request, bsn, ConsentKind.INDICATIEGEGEVENS_OVERNEMEN, here))
     if found:
         messages.success(request, _("De gegevens van de cliënt zijn overgenomen uit het CIZ-register."))
     else:
@@ -182,7 +198,7 @@ def aanvraag_bijlagen(request, pk):
         services.bijlage_add(aanvraag=aanvraag, user=request.user, **form.cleaned_data_for_service())
         messages.success(request, _("De bijlage is toegevoegd."))
         return redirect("aanvragen:bijlagen", aanvraag.pk)
-    context = {"aanvraag": aanvraag, "form": form, "step": step_by_slug("bijlagen"), "steps": STEPS}
+    context = {**_step_context(aanvraag, flow_for(aanvraag).step("bijlagen")), "form": form}
     return render(request, "aanvragen/bijlagen.html", context)
 
 
@@ -223,8 +239,7 @@ def aanvraag_review(request, pk):
         "summary": step_summary(aanvraag),
         "problems": steps_with_errors(aanvraag),
         "refusal": selectors.submit_refusal(request.user.organisation),
-        "step": step_by_slug("controleren"),
-        "steps": STEPS,
+        **_step_context(aanvraag, flow_for(aanvraag).step("controleren")),
     }
     return render(request, "aanvragen/review.html", context)
 
@@ -264,6 +279,16 @@ def aanvraag_detail(request, pk):
         "summary": step_summary(aanvraag),
         "history": aanvraag.status_changes.select_related("changed_by"),
         "bijlagen": aanvraag.bijlagen.all(),
-        "first_step": STEPS[0],
+        "first_step": flow_for(aanvraag).steps[0],
     }
     return render(request, "aanvragen/detail.html", context)
+
+
+@organisation_member
+def wzd_besluiten(request):
+    """Art. 21 decisions of the organisation that expire soon, with the week in which to file the renewal."""
+    besluiten = [
+        (aanvraag, selectors.RenewalWeeks(aanvraag.wzd_besluit_tot))
+        for aanvraag in selectors.wzd_besluiten_expiring(request.user.organisation)
+    ]
+    return render(request, "aanvragen/wzd_besluiten.html", {"besluiten": besluiten})

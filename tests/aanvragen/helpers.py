@@ -107,3 +107,135 @@ def submitted_aanvraag(user, **overrides):
     aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={**COMPLETE_VALUES, **overrides})
     services.bijlage_add(aanvraag=aanvraag, user=user, soort="diagnose", upload=pdf_upload())
     return services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
+
+
+# --- Part 2: Wzd art. 21, the combination and Partnerverblijf ----------------------------------------------
+
+AANVRAGER_DATA = {
+    "aanvrager_naam": "J. Smit",
+    "aanvrager_telefoon": "06 12345678",
+    "aanvrager_straat": "Lindelaan 9",
+    "aanvrager_postcode": "3512 CD",
+    "aanvrager_plaats": "Utrecht",
+}
+WZD_STEP_DATA = {
+    "client": STEP_DATA["client"],
+    "aanvrager": {
+        "verblijft_in_accommodatie": "True",
+        "zorgplan_onvrijwillige_zorg": "False",
+        "heeft_wettelijk_vertegenwoordiger": "False",
+        "aanvrager_rol": "familielid",
+        **AANVRAGER_DATA,
+    },
+    "artikel21": {
+        "wzd_verlenging": "False",
+        "instelling_naam": "De Linde",
+        "instelling_locatie": "Lindelaan 1, Utrecht",
+        "instelling_agb_code": "41001234",
+        "wzd_gronden": "Cliënt kan niet meer thuis wonen en verzet zich niet tegen opname.",
+        "diagnose": "Dementie van het Alzheimertype.",
+        "beperkingen": "Desoriëntatie in tijd en plaats.",
+    },
+}
+COMBINATIE_STEP_DATA = {
+    "aanvraag": STEP_DATA["aanvraag"],
+    "client": STEP_DATA["client"],
+    "aanvrager": WZD_STEP_DATA["aanvrager"],
+    "zorgvraag": {**STEP_DATA["zorgvraag"], "beperkingen": "Desoriëntatie in tijd en plaats."},
+    "artikel21": {
+        key: value for key, value in WZD_STEP_DATA["artikel21"].items() if key not in ("diagnose", "beperkingen")
+    },
+}
+PARTNER_BSN = "123456782"
+PARTNERVERBLIJF_STEP_DATA = {
+    "partner": {
+        "partner_bsn": PARTNER_BSN,
+        "partner_initials": "H.",
+        "partner_last_name": "Smit",
+        "partner_date_of_birth": "1939-05-05",
+        "partner_street": "Kastanjelaan 4",
+        "partner_postcode": "3511ab",
+        "partner_city": "Utrecht",
+        "partner_relatie": "echtgenoot",
+    },
+    "client": {"client_bsn": "100023757"},  # Gerda Smit of the demo register: VV5 with verblijf
+    "instelling": {
+        "instelling_naam": "De Linde",
+        "instelling_locatie": "Lindelaan 1, Utrecht",
+        "instelling_agb_code": "41001234",
+        "partnerverblijf_ingangsdatum": "2026-07-01",
+    },
+}
+
+
+def post_flow_step(http, aanvraag, step_data, step, overrides=None, concept=False):
+    data = {**step_data[step], **(overrides or {})}
+    if concept:
+        data["concept"] = "1"
+    return http.post(step_url(aanvraag, step), data)
+
+
+def fill_flow(http, aanvraag, step_data, bijlagen=("diagnose",)):
+    """Every step of `step_data` with 'Verder', then the attachments: a complete concept."""
+    for step in step_data:
+        response = post_flow_step(http, aanvraag, step_data, step)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    for soort in bijlagen:
+        response = http.post(reverse("aanvragen:bijlagen", args=[aanvraag.pk]), {"soort": soort, "file": pdf_upload()})
+        assert response.status_code == 302
+
+
+def consent_for(user, bsn, kind, signed_on=None):
+    from django.utils import timezone
+
+    from aanvragen import services
+
+    return services.consent_record(
+        user=user,
+        bsn=bsn,
+        kind=kind,
+        given_by="client",
+        signed_on=signed_on or timezone.localdate(),
+        archive_reference=f"ARCH-{kind[:6]}",
+    )
+
+
+WZD_COMPLETE_VALUES = {
+    **{key: value for key, value in COMPLETE_VALUES.items() if key.startswith(("client_", "aanvrager_"))},
+    "heeft_wettelijk_vertegenwoordiger": False,
+    "verblijft_in_accommodatie": True,
+    "zorgplan_onvrijwillige_zorg": False,
+    "aanvrager_rol": "familielid",
+    "wzd_verlenging": False,
+    "instelling_naam": "De Linde",
+    "instelling_locatie": "Lindelaan 1, Utrecht",
+    "instelling_agb_code": "41001234",
+    "wzd_gronden": "Kan niet meer thuis wonen.",
+    "diagnose": "Dementie.",
+    "beperkingen": "Desoriëntatie.",
+}
+
+
+def submitted_wzd(user, **overrides):
+    """A complete Wzd art. 21 application submitted by `user` through the services."""
+    from aanvragen import services
+
+    aanvraag = services.aanvraag_create(user=user, soort="wzd21")
+    aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={**WZD_COMPLETE_VALUES, **overrides})
+    services.bijlage_add(aanvraag=aanvraag, user=user, soort="diagnose", upload=pdf_upload())
+    return services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
+
+
+def decided_wzd(user, staff, besluit_tot, **overrides):
+    """A submitted art. 21 application that CIZ decided with verklaring 1 (aangewezen) up to `besluit_tot`."""
+    from aanvragen import services
+
+    aanvraag = submitted_wzd(user, **overrides)
+    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    return services.aanvraag_status_change(
+        aanvraag_id=aanvraag.pk,
+        user=staff,
+        to_status="besluit_genomen",
+        wzd_verklaring="1",
+        wzd_besluit_tot=besluit_tot,
+    )
