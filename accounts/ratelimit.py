@@ -30,3 +30,7 @@ def cooldown_active(key: str, *, seconds: int) -> bool:
         return True
     cache.set(cache_key, now, timeout=seconds)
     return False
+
+
+def cooldown_clear(key: str) -> None:
+    cache.delete(f"cooldown:{key}")

@@ -27,7 +27,8 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
-from accounts.ratelimit import cooldown_active, rate_limit_exceeded
+from accounts.ratelimit import cooldown_active, cooldown_clear, rate_limit_exceeded
+from accounts.sms import SmsNotSent
 
 Action = AuditEvent.Action
 IDLE_REASON = "6 maanden niet ingelogd"
@@ -367,6 +368,7 @@ class CodeSend(StrEnum):
     SENT = "sent"
     COOLDOWN = "cooldown"
     LIMIT = "limit"
+    FAILED = "failed"
 
 
 def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) -> CodeSend:
@@ -379,7 +381,11 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
     over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
     if over_user or over_address:
         return CodeSend.LIMIT
-    device.generate_challenge()
+    try:
+        device.generate_challenge()
+    except SmsNotSent:
+        cooldown_clear(f"sms:{device.user_id}")  # nothing was sent: a new try may follow at once
+        return CodeSend.FAILED
     return CodeSend.SENT
 
 

@@ -1,4 +1,5 @@
-"""SMS gateways. Production uses django-two-factor-auth's Twilio gateway; this module holds the local one."""
+"""SMS gateways: Twilio in production (django-two-factor-auth's, with a timeout and Dutch-friendly errors) and
+the local outbox."""
 
 import logging
 import uuid
@@ -6,6 +7,11 @@ import uuid
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from twilio.base.exceptions import TwilioException
+from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from two_factor.gateways.twilio.gateway import Twilio
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +35,27 @@ class OutboxGateway:
         path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.txt"
         path.write_text(f"Aan: {device.number.as_e164}\n\n{sms_text(token)}\n", encoding="utf-8")
         logger.info("SMS naar %s in het postvak gezet: %s", device.number.as_e164, path.name)
+
+
+class SmsNotSent(Exception):
+    """The SMS gateway refused or could not be reached; the person can ask for a new code."""
+
+
+class TwilioGateway(Twilio):
+    """django-two-factor-auth's Twilio gateway with a timeout on the HTTP call, and Twilio's errors turned into
+    SmsNotSent so the login page can say so in Dutch instead of failing."""
+
+    timeout_seconds = 10
+
+    def __init__(self):
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=self.http_client())
+
+    def http_client(self) -> HttpClient:
+        return TwilioHttpClient(timeout=self.timeout_seconds)
+
+    def send_sms(self, device, token):
+        try:
+            super().send_sms(device, token)
+        except TwilioException as exc:
+            logger.warning("SMS naar %s niet verstuurd: Twilio gaf %s", device.number.as_e164, type(exc).__name__)
+            raise SmsNotSent from exc

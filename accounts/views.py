@@ -67,6 +67,14 @@ class PorteroLoginView(LoginView):
             messages.info(
                 self.request, _("Er is zojuist al een code verstuurd. Wacht even voordat u een nieuwe vraagt.")
             )
+        elif result == services.CodeSend.FAILED:
+            messages.error(
+                self.request,
+                _(
+                    "De sms met uw code kon nu niet worden verstuurd. Probeer het over een minuut opnieuw met "
+                    "'Code opnieuw versturen'."
+                ),
+            )
         elif result == services.CodeSend.LIMIT:
             messages.error(
                 self.request,

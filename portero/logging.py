@@ -33,6 +33,8 @@ _SECRETS = [
         ),
         rf"\g<1>{HIDDEN}",
     ),
+    # A code in running text: "Uw Portero-verificatiecode is 123456" (an SMS body in a gateway's debug log).
+    (re.compile(r"(?i)(code\w*\W{0,3}(?:is\s+)?)\d{4,8}\b"), rf"\g<1>{HIDDEN}"),
     # BSN-like: any 9-digit number not part of a longer one.
     (re.compile(r"(?<![\d])\d{9}(?![\d])"), HIDDEN),
 ]

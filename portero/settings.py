@@ -104,7 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or None
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades to a per-process memory cache while Redis is down (portero/cache.py); sessions are in the database.
+    CACHES = {"default": {"BACKEND": "portero.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -147,7 +148,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SMS_GATEWAY = env_str("SMS_GATEWAY", "outbox")
 _SMS_GATEWAYS = {
     "outbox": "accounts.sms.OutboxGateway",
-    "twilio": "two_factor.gateways.twilio.gateway.Twilio",
+    "twilio": "accounts.sms.TwilioGateway",
 }
 if SMS_GATEWAY not in _SMS_GATEWAYS:
     raise ImproperlyConfigured(
@@ -234,6 +235,12 @@ PORTERO_URL_SCHEME = env_str("PORTERO_URL_SCHEME", "https")
 CELERY_TIMEZONE = "Europe/Amsterdam"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A task taken by a worker that died (acks late) goes back on the queue after this many seconds; longer
+    # than CELERY_TASK_TIME_LIMIT, or a slow task would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+        "socket_connect_timeout": 2,
+    }
 else:
     # No broker server needed locally: Kombu's file-system transport under var/.
     CELERY_BROKER_URL = "filesystem://"
@@ -247,6 +254,10 @@ else:
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker killed mid-task: the task runs again (tasks are idempotent)
+# An unreachable broker fails fast (mail tasks then send at once, portero/mail.py) instead of hanging the page.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
@@ -362,6 +373,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "twilio": {"level": "WARNING"},  # its INFO lines hold the SMS body
         # The request line of portero.request replaces these (Django's 4xx warnings and gunicorn's access log).
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},

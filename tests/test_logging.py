@@ -119,6 +119,7 @@ def test_a_task_queued_by_a_request_logs_one_line_with_that_request_id(client, u
         "GET /wachtwoord/instellen/MTI/cz1abc-0123456789abcdef/ 200",
         "bsn 100023757 gezocht",
         "password: ['Geheim123!'] token: ['123456']",
+        "Data: {'To': '+31687650000', 'Body': 'Uw Portero-verificatiecode is 123456. Geef deze code aan niemand'}",
     ],
 )
 def test_redact_hides_each_kind_of_secret(text):
