@@ -318,10 +318,6 @@ PORTERO_DEADLINE_WEEKS_URGENT = 2
 # with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use (DOMAIN §2.4).
 PORTERO_SPOT_CHECK_REPLY_DAYS = 14
 PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
-# Spot checks on consents: days the organisation gets to produce the signed forms, and how many spot checks
-# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use (DOMAIN §2.4).
-PORTERO_SPOT_CHECK_REPLY_DAYS = 14
-PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
 
 # --- Security headers ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
