@@ -116,7 +116,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.PorteroArgon2PasswordHasher",  # Argon2id at OWASP's minimum; see accounts/hashers.py
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # The seeds' password policy; every failure is reported at once. Django sets no maximum length.
