@@ -3,6 +3,7 @@ log, and processing applications through aanvraag_status_change."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -377,8 +378,9 @@ class SpotCheckAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        spot_check = SpotCheck.objects.filter(pk=object_id).first()
-        if spot_check is not None and response.status_code in (200, 302):
+        # get_object: an id that is not a number (a mistyped URL) is simply not found.
+        spot_check = self.get_object(request, unquote(object_id)) if response.status_code in (200, 302) else None
+        if spot_check is not None:
             services.spot_check_access(
                 user=request.user, spot_check=spot_check, changed=response.status_code == 302, request=request
             )

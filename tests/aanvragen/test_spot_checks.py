@@ -73,7 +73,9 @@ def record_all(staff, spot_check, outcome, remark=""):
 def march(user_a):
     """Org A declared 10 consents in March 2026 (both Dutch calendar ends included), 2 just outside it."""
     inside = declare(user_a, at("2026-03-01", "00:30"), 5) + declare(user_a, at("2026-03-31", "23:30"), 5, first=5)
-    outside = declare(user_a, at("2026-02-28", "23:59"), 1, first=10) + declare(user_a, at("2026-04-01", "00:00"), 1, 11)
+    outside = declare(user_a, at("2026-02-28", "23:59"), 1, first=10) + declare(
+        user_a, at("2026-04-01", "00:00"), 1, 11
+    )
     return inside, outside
 
 
@@ -355,9 +357,7 @@ def test_a_sanction_names_a_spot_check_of_the_same_organisation_only(march, staf
 def test_suspend_action_in_the_admin_leads_to_the_decision_form(march, staff, org_a, client_as):
     spot_check = draw(staff, org_a, size=1)
     http = client_as(staff)
-    response = http.post(
-        SPOT_CHECKS, {"action": "organisation_suspend_action", "_selected_action": [spot_check.pk]}
-    )
+    response = http.post(SPOT_CHECKS, {"action": "organisation_suspend_action", "_selected_action": [spot_check.pk]})
     assert response.status_code == 302
     assert response.url == f"{SANCTION_ADD}?organisation={org_a.pk}&spot_check={spot_check.pk}&decision=opgeschort"
     page = http.get(response.url).content.decode()
@@ -464,3 +464,18 @@ def test_user_fixture_of_other_org_is_untouched_by_suspension(staff, org_a, org_
     services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
     org_b.refresh_from_db()
     assert not org_b.is_suspended and user_b.organisation == org_b
+
+
+def test_a_closed_spot_check_shows_its_findings_read_only(march, staff, org_a, client_as):
+    spot_check = record_all(staff, draw(staff, org_a, size=2), NIET_IN_ORDE, remark="Handtekening ontbreekt.")
+    http = client_as(staff)
+    response = http.get(f"{SPOT_CHECKS}{spot_check.pk}/change/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "Handtekening ontbreekt." in page
+    assert 'name="items-0-outcome"' not in page
+    assert "Opschorten wegens onzorgvuldig gebruik" not in page
+
+
+def test_a_mistyped_spot_check_url_is_not_found_and_logs_nothing(staff, client_as):
+    response = client_as(staff).get(f"{SPOT_CHECKS}1/change/widgets.css/change/")
+    assert response.status_code == 302 and not AccessLogEntry.objects.exists()
