@@ -395,6 +395,17 @@ def _wlz_rules(a: Aanvraag, *, complete: bool, today: date) -> dict[str, str]:
         message = _wlz_signer_error(a, minor=age_on(a.client_date_of_birth, today) < 18)
         if message:
             errors["aanvrager_rol"] = message
+    if (
+        a.combinatie
+        and a.wlz_type == WlzAanvraagType.HERINDICATIE
+        and a.aanvrager_rol in FAMILIE_ROLLEN
+        and a.wzd_verlenging is False
+    ):
+        # The same rule as the signer's, shown on the art. 21 step too, where the renewal is answered.
+        errors["wzd_verlenging"] = _(
+            "Familie ondertekent een herindicatie zonder machtiging alleen als de cliënt al een Wzd-besluit heeft "
+            "(een verlenging). Kies anders bij de aanvrager 'Gemachtigde'."
+        )
     if a.opnamedatum and a.voorkeur_client not in VOORKEUR_MET_VERBLIJF:
         errors["opnamedatum"] = _("Een opnamedatum vult u alleen in bij verblijf in een instelling.")
     if a.client_date_of_birth and a.diagnose_datum and a.diagnose_datum < a.client_date_of_birth:

@@ -1,11 +1,9 @@
 """Celery tasks: thin adapters that load by id and send."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from aanvragen import selectors, services
@@ -37,6 +35,43 @@ def send_receipt_mail(aanvraag_id: int) -> None:
         Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=timezone.now())
 
 
+# --- Renewal of art. 21 decisions ---------------------------------------------------------------
+
+
+@shared_task(base=MailTask)
+def send_wzd_renewal_reminder(aanvraag_id: int) -> None:
+    """The 8th-week reminder that a renewal of an art. 21 decision must be filed in the 7th week. Sent once: the
+    row is locked, checked to be still due and unreminded, and marked in the same transaction."""
+    with transaction.atomic():
+        aanvraag = (
+            selectors.wzd_renewal_reminders_due()
+            .select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk=aanvraag_id)
+            .first()
+        )
+        if aanvraag is None:
+            return
+        renewal_from, renewal_to = selectors.RenewalWeeks(aanvraag.wzd_besluit_tot).renewal
+        context = {
+            "aanvraag": aanvraag,
+            "renewal_from": renewal_from,
+            "renewal_to": renewal_to,
+            "link": absolute_url(AANVRAAG, "aanvragen:besluiten"),
+        }
+        body = render_to_string("aanvragen/mail/wzd_verlenging_herinnering.txt", context)
+        subject = f"Portero: verleng artikel 21-besluit {aanvraag.reference}"
+        recipients = selectors.renewal_reminder_recipients(aanvraag)
+        if recipients:
+            send_mail(subject, body, None, recipients)
+        Aanvraag.objects.filter(pk=aanvraag.pk).update(renewal_reminder_sent_at=timezone.now())
+
+
+@shared_task
+def send_wzd_renewal_reminders() -> int:
+    return services.wzd_renewal_reminders_send()
+
+
 # --- Steekproeven (spot checks) ---
 
 
@@ -63,37 +98,3 @@ def send_spot_check_request(spot_check_id: int) -> None:
         subject = f"Portero: steekproef toestemmingsformulieren, reactie uiterlijk {spot_check.reply_deadline:%d-%m-%Y}"
         send_mail(subject, body, None, recipients)
         SpotCheck.objects.filter(pk=spot_check.pk).update(request_sent_at=timezone.now())
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_wzd_renewal_reminder(aanvraag_id: int) -> None:
-    """The 8th-week reminder that a renewal of an art. 21 decision must be filed in the 7th week. Sent once: the
-    row is locked, checked to be still due and unreminded, and marked in the same transaction."""
-    with transaction.atomic():
-        aanvraag = (
-            selectors.wzd_renewal_reminders_due()
-            .select_for_update(of=("self",))
-            .select_related("organisation")
-            .filter(pk=aanvraag_id)
-            .first()
-        )
-        if aanvraag is None:
-            return
-        renewal_from, renewal_to = selectors.RenewalWeeks(aanvraag.wzd_besluit_tot).renewal
-        context = {
-            "aanvraag": aanvraag,
-            "renewal_from": renewal_from,
-            "renewal_to": renewal_to,
-            "link": f"{settings.PORTERO_BASE_URL}{reverse('aanvragen:besluiten')}",
-        }
-        body = render_to_string("aanvragen/mail/wzd_verlenging_herinnering.txt", context)
-        subject = f"Portero: verleng artikel 21-besluit {aanvraag.reference}"
-        recipients = selectors.renewal_reminder_recipients(aanvraag)
-        if recipients:
-            send_mail(subject, body, None, recipients)
-        Aanvraag.objects.filter(pk=aanvraag.pk).update(renewal_reminder_sent_at=timezone.now())
-
-
-@shared_task
-def send_wzd_renewal_reminders() -> int:
-    return services.wzd_renewal_reminders_send()
