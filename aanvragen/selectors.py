@@ -225,14 +225,11 @@ class SuspensionAdvice:
 
 
 def suspension_advice(organisation: Organisation) -> SuspensionAdvice:
+    failed = SpotCheckItem.objects.filter(spot_check=OuterRef("pk"), outcome=SpotCheckItem.Outcome.NIET_IN_ORDE)
     failed_closures = list(
-        SpotCheck.objects.filter(
-            organisation=organisation,
-            closed_at__isnull=False,
-            items__outcome=SpotCheckItem.Outcome.NIET_IN_ORDE,
+        SpotCheck.objects.filter(Exists(failed), organisation=organisation, closed_at__isnull=False).values_list(
+            "closed_at", flat=True
         )
-        .distinct()
-        .values_list("closed_at", flat=True)
     )
     first_warning = (
         OrganisationSanction.objects.filter(

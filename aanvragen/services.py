@@ -906,7 +906,9 @@ def spot_check_outcome_record(
 ) -> SpotCheckItem:
     """CIZ's finding on one drawn declaration; the spot check closes when the last finding is in."""
     item = SpotCheckItem.objects.get(pk=item_id)
-    spot_check = SpotCheck.objects.select_for_update().select_related("organisation").get(pk=item.spot_check_id)
+    spot_check = (
+        SpotCheck.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=item.spot_check_id)
+    )
     item.refresh_from_db()
     if spot_check.closed_at is not None:
         raise ValidationError(_("Deze steekproef is afgesloten; de uitkomsten liggen vast."))

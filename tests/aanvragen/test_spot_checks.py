@@ -479,3 +479,9 @@ def test_a_closed_spot_check_shows_its_findings_read_only(march, staff, org_a, c
 def test_a_mistyped_spot_check_url_is_not_found_and_logs_nothing(staff, client_as):
     response = client_as(staff).get(f"{SPOT_CHECKS}1/change/widgets.css/change/")
     assert response.status_code == 302 and not AccessLogEntry.objects.exists()
+
+
+def test_spot_checks_closed_at_the_same_moment_each_count(march, staff, org_a):
+    failed_spot_check(staff, org_a, "2026-04-01")
+    failed_spot_check(staff, org_a, "2026-04-01")
+    assert selectors.suspension_advice(org_a).failed_spot_checks == 2
