@@ -332,7 +332,7 @@ class WzdAanvragerStepForm(AanvragerStepForm):
     fieldsets = [
         (_("Verblijf en zorgplan"), ["verblijft_in_accommodatie", "zorgplan_onvrijwillige_zorg"]),
         (
-            _("Wie doet de aanvraag?"),
+            _("De aanvrager"),
             ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol", "wzd_machtiging_door"],
         ),
         *AanvragerStepForm.fieldsets[1:],
