@@ -177,6 +177,8 @@ def test_a_spot_check_from_sample_to_recorded_outcome_in_the_admin(march, staff,
     first, second = spot_check.items.all()
     page = http.get(response.url).content.decode()
     assert first.consent.archive_reference in page and "nog niet" in page
+    decide = f"{SANCTION_ADD}?organisation={org_a.pk}&amp;spot_check={spot_check.pk}&amp;decision="
+    assert f'href="{decide}waarschuwing"' in page and f'href="{decide}opgeschort"' in page
 
     form = {
         "items-TOTAL_FORMS": "2",

@@ -46,7 +46,11 @@ def test_spot_check_from_sample_to_suspension(page, live_server, staff, org_a, a
 
     page.goto(f"{live_server.url}/admin/aanvragen/spotcheck/{spot_check.pk}/change/")
     expect(page.get_by_text("1 afgesloten steekproef/steekproeven met 'niet in orde'")).to_be_visible()
-    page.get_by_role("link", name="Organisatie opschorten").click()
+    page.goto(f"{live_server.url}/admin/aanvragen/spotcheck/")
+    assert_accessible(page)
+    page.locator("input.action-select").first.check()
+    page.locator("select[name=action]").select_option(label="Organisatie opschorten")
+    page.get_by_role("button", name="Uitvoeren").click()
     expect(page.get_by_role("heading", name="Sanctie vastleggen")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Soort").select_option(label="Misbruik")
