@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,10 +97,11 @@ class OwnPostgres:
 
 
 @pytest.fixture
-def own_postgres(tmp_path_factory):
+def own_postgres():
     if PG_BIN is None:
         pytest.skip("PostgreSQL's server programs are not installed (apt-get install postgresql)")
-    server = OwnPostgres(tmp_path_factory.mktemp("pg", numbered=True))
+    # Directly under /tmp: pytest's own temporary folders are closed to the postgres user.
+    server = OwnPostgres(Path(tempfile.mkdtemp(prefix="portero-pg-")))
     server.init()
     server.start()
     yield server
@@ -107,3 +109,4 @@ def own_postgres(tmp_path_factory):
         server.stop()
     except subprocess.CalledProcessError:
         pass
+    shutil.rmtree(server.folder, ignore_errors=True)
