@@ -156,6 +156,11 @@ class AanvraagStepForm(forms.ModelForm):
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
 
+    @classmethod
+    def summary_fields(cls) -> list[str]:
+        """What 'Controleren' and the detail page show for this step: its fields, plus what a service derived."""
+        return cls.Meta.fields
+
 
 def yes_no_field(label):
     return forms.TypedChoiceField(
@@ -482,6 +487,10 @@ class PartnerClientStepForm(AanvraagStepForm):
     class Meta:
         model = Aanvraag
         fields = ["client_bsn"]
+
+    @classmethod
+    def summary_fields(cls) -> list[str]:
+        return [*cls.Meta.fields, "client_indicatie_zorgprofiel"]
 
 
 class InstellingStepForm(AanvraagStepForm):

@@ -152,12 +152,17 @@ def display(aanvraag: Aanvraag, name: str) -> str:
     return str(value)
 
 
+def summary_label(form: type[forms.AanvraagStepForm], name: str) -> str:
+    field = form.base_fields.get(name)
+    return str(field.label if field else Aanvraag._meta.get_field(name).verbose_name.capitalize())
+
+
 def step_summary(aanvraag: Aanvraag) -> list[tuple[Step, list[tuple[str, str]]]]:
     summary = []
     for step in flow_for(aanvraag).steps:
         if step.form is None:
             continue
-        rows = [(str(step.form.base_fields[name].label), display(aanvraag, name)) for name in step.form.Meta.fields]
+        rows = [(summary_label(step.form, name), display(aanvraag, name)) for name in step.form.summary_fields()]
         summary.append((step, rows))
     return summary
 
