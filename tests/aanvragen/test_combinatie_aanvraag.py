@@ -4,6 +4,7 @@ exception (DOMAIN.md §4.1, §4.3)."""
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -123,13 +124,15 @@ def test_art_21_rules_need_the_limitations_from_the_wlz_part(http_a, combi):
 # --- One submission -------------------------------------------------------------------------------------------
 
 
-def test_combination_is_submitted_once_with_both_parts(http_a, combi, user_a):
+def test_combination_is_submitted_once_with_both_parts(http_a, combi, user_a, django_capture_on_commit_callbacks):
     fill_flow(http_a, combi, COMBINATIE_STEP_DATA)
     review = http_a.get(reverse("aanvragen:review", args=[combi.pk])).content.decode()
     assert "De aanvraag is nog niet compleet" not in review
     assert review.index("Zorgvraag") < review.index("Naam van de Wzd-accommodatie")
-    http_a.post(reverse("aanvragen:review", args=[combi.pk]))
-    http_a.post(reverse("aanvragen:review", args=[combi.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        http_a.post(reverse("aanvragen:review", args=[combi.pk]))
+        http_a.post(reverse("aanvragen:review", args=[combi.pk]))
+    assert len(mail.outbox) == 1 and "combinatie-aanvraag" in mail.outbox[0].body
     combi.refresh_from_db()
     assert combi.reference == f"CMB-{combi.submitted_at.year}-{combi.pk:06d}"
     assert (Aanvraag.objects.count(), AanvraagStatusChange.objects.count()) == (1, 1)

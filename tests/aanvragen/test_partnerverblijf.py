@@ -77,7 +77,9 @@ def test_volledig_chooses_partnerverblijf_and_starts_with_the_partner(http_b):
 def test_basis_hand_made_post_for_partnerverblijf_is_refused_and_stores_nothing(client_as, user_a):
     http = client_as(user_a)
     assert 'value="partnerverblijf"' not in http.get(NEW).content.decode()
-    assert http.post(NEW, {"soort": "partnerverblijf"}).status_code == 403
+    response = http.post(NEW, {"soort": "partnerverblijf"})
+    assert response.status_code == 403
+    assert "hoort niet bij het profiel van uw organisatie. Er is niets opgeslagen." in response.content.decode()
     assert not Aanvraag.objects.exists()
     assert not AccessLogEntry.objects.exists()
 
