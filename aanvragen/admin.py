@@ -234,6 +234,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
+def form_page(model_admin: admin.ModelAdmin, request, template: str, title: str, form: forms.Form) -> TemplateResponse:
+    """A one-form page inside the admin's layout."""
+    context = {**model_admin.admin_site.each_context(request), "title": title, "form": form, "opts": model_admin.opts}
+    return TemplateResponse(request, template, context)
+
+
 class SpotCheckDrawForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.order_by("name"))
     period_from = forms.DateField(
@@ -368,13 +374,9 @@ class SpotCheckAdmin(admin.ModelAdmin):
                     request, _("De steekproef is getrokken; de organisatiebeheerders krijgen het verzoek per mail.")
                 )
                 return redirect("admin:aanvragen_spotcheck_change", spot_check.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Steekproef toestemmingen trekken"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/aanvragen/spotcheck/draw.html", context)
+        return form_page(
+            self, request, "admin/aanvragen/spotcheck/draw.html", _("Steekproef toestemmingen trekken"), form
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -474,10 +476,6 @@ class OrganisationSanctionAdmin(ReadOnlyAdmin):
             else:
                 messages.success(request, _("Het besluit is vastgelegd."))
                 return redirect("admin:aanvragen_organisationsanction_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Sanctie vastleggen"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/aanvragen/organisationsanction/decide.html", context)
+        return form_page(
+            self, request, "admin/aanvragen/organisationsanction/decide.html", _("Sanctie vastleggen"), form
+        )
