@@ -1,0 +1,62 @@
+"""Organisation B's world, for attacks by the people of organisation A: an admin and a user of B, a client
+whose consent B recorded, a submitted application with an attachment and a concept. Each carries a marker
+that must never appear in a response to anyone of A."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from aanvragen import services as aanvraag_services
+from aanvragen.choices import ConsentGivenBy, ConsentKind
+from aanvragen.models import Aanvraag, Bijlage
+from accounts.models import User
+from tests.aanvragen.helpers import submitted_aanvraag
+from tests.factories import UserFactory
+
+B_CLIENT_BSN = "123456782"
+B_MARKERS = ("Zorggroep B", "beheerderb", "Quaadvliet", "Zwartkruis", B_CLIENT_BSN, "Kastanjelaan 4")
+
+
+@dataclass
+class WorldB:
+    admin: User
+    user: User
+    submitted: Aanvraag
+    concept: Aanvraag
+    bijlage: Bijlage
+    target: Aanvraag | None = None  # which of B's applications the sweep aims at
+
+    def snapshot(self) -> dict:
+        """Everything of B that an attack could change."""
+        users = User.objects.filter(organisation=self.admin.organisation).order_by("pk")
+        # Anybody may ask for a set-password link for any login name: that is the public 'Wachtwoord
+        # aanvragen', which mails the account's own address. Everything else must stay as it was.
+        fields = [f.attname for f in User._meta.concrete_fields if f.attname != "password_link_sent_at"]
+        return {
+            "users": list(users.values(*fields)),
+            "aanvragen": list(Aanvraag.objects.filter(organisation=self.admin.organisation).order_by("pk").values()),
+            "bijlagen": list(Bijlage.objects.filter(aanvraag__organisation=self.admin.organisation).values()),
+        }
+
+
+@pytest.fixture
+def world_b(admin_b, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    user = UserFactory(organisation=admin_b.organisation, username="zwartkruisb", last_name="Zwartkruis")
+    for kind in ConsentKind.values:
+        aanvraag_services.consent_record(
+            user=user,
+            bsn=B_CLIENT_BSN,
+            kind=kind,
+            given_by=ConsentGivenBy.CLIENT,
+            signed_on=date.today(),
+            archive_reference="B-archief-1",
+        )
+    submitted = submitted_aanvraag(user, client_bsn=B_CLIENT_BSN, client_last_name="Quaadvliet")
+    concept = aanvraag_services.aanvraag_create(user=user, soort="wlz")
+    concept = aanvraag_services.aanvraag_concept_save(
+        aanvraag=concept, values={"client_bsn": B_CLIENT_BSN, "client_last_name": "Quaadvliet"}
+    )
+    bijlage = submitted.bijlagen.get()
+    return WorldB(admin=admin_b, user=user, submitted=submitted, concept=concept, bijlage=bijlage, target=submitted)

@@ -1,0 +1,110 @@
+"""The automated sweep: every URL pattern of the project, requested (GET and POST) as anonymous, as a user of
+organisation A and as organisation A's admin, with the ids of organisation B's records wherever a pattern takes
+an id. Nothing of B ever comes back, nothing of B changes, anonymous is sent to a login page, and nobody gets a
+500. A new URL is covered by itself; a new kind of URL parameter fails here until the sweep is taught how to
+fill it with B's data (PARAMETERS)."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from aanvragen.choices import ConsentKind
+from aanvragen.steps import STEPS
+from tests.conftest import login_client
+from tests.security.conftest import B_MARKERS
+
+pytestmark = pytest.mark.django_db
+
+# Pages anybody may open without logging in; the sweep still checks they show nothing of B.
+PUBLIC = {
+    "two_factor:login", "two_factor:setup", "accounts:logout", "accounts:password_request",
+    "accounts:password_request_done", "accounts:password_set", "accounts:password_set_done",
+    "accounts:password_renew", "healthz", "orgadmin:start", "readyz",
+}  # fmt: skip
+LOGIN_PAGES = ("/inloggen/", "/admin/login/")
+
+
+def walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+# How to fill each URL parameter with organisation B's data (or a valid constant where it names no record).
+PARAMETERS = {
+    "pk": lambda b: b.target.pk,  # the submitted application, then the concept
+    "bijlage_pk": lambda b: b.bijlage.pk,
+    "username": lambda b: b.admin.username,
+    "step": lambda b: STEPS[0].slug,
+    "kind": lambda b: ConsentKind.NAW_INZIEN.value,
+    "uidb64": lambda b: "MQ",
+    "token": lambda b: "abc-123",
+    # the Django admin (staff only): any record id of B will do
+    "object_id": lambda b: b.submitted.pk,
+    "app_label": lambda b: "aanvragen",
+    "content_type_id": lambda b: 1,
+    "url": lambda b: "x",
+}
+
+
+def concrete(route: str, world) -> str:
+    def fill(match):
+        name = match.group("name") or match.group("rname")
+        if name not in PARAMETERS:
+            pytest.fail(f"The URL sweep does not know how to fill <{name}> in {route!r}: add it to PARAMETERS.")
+        return str(PARAMETERS[name](world))
+
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>|\(\?P<(?P<rname>\w+)>[^)]*\)", fill, route)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
+    return "/" + path
+
+
+def routes():
+    for name, route in walk(get_resolver()):
+        yield pytest.param(name, route, id=name)
+
+
+def assert_nothing_of_b(response, url):
+    assert response.status_code != 500, url
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    for marker in B_MARKERS:
+        assert marker not in text, f"{url} showed {marker!r} of organisation B"
+
+
+def requests(http, url):
+    yield "GET", http.get(url)
+    yield "POST", http.post(url, {"bsn": "123456782", "username": "beheerderb", "confirm": "Ja"})
+
+
+@pytest.mark.parametrize(("name", "route"), list(routes()))
+def test_anonymous_gets_a_login_page_and_nothing_of_b(client, world_b, name, route):
+    url = concrete(route, world_b)
+    before = world_b.snapshot()
+    for method, response in requests(client, url):
+        assert_nothing_of_b(response, url)
+        if name not in PUBLIC:
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response["Location"].startswith(LOGIN_PAGES), (method, url, response["Location"])
+    assert world_b.snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["user_a", "admin_a"])
+@pytest.mark.parametrize(("name", "route"), list(routes()))
+def test_organisation_a_gets_nothing_of_b(client, world_b, request, persona, name, route):
+    login_client(client, request.getfixturevalue(persona))
+    takes_b_record = bool(re.search(r"<(?:\w+:)?(pk|bijlage_pk|username|object_id)>|\(\?P<object_id>", route))
+    before = world_b.snapshot()
+    for world_b.target in (world_b.submitted, world_b.concept):
+        for method, response in requests(client, url := concrete(route, world_b)):
+            assert_nothing_of_b(response, url)
+            if route.startswith("admin/") and name != "admin:logout":
+                # CIZ staff only: A's people are sent to the admin's login, never shown a page.
+                assert response.status_code == 302, (method, url, response.status_code)
+            elif takes_b_record and name not in PUBLIC:
+                assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+    assert world_b.snapshot() == before
