@@ -108,6 +108,24 @@ def client_as(client):
     return _as
 
 
+def password_step(client, username, password, **extra):
+    """The login's first step only: login name and password."""
+    return client.post(
+        "/inloggen/",
+        {"portero_login_view-current_step": "auth", "auth-username": username, "auth-password": password},
+        **extra,
+    )
+
+
+def request_password_link(client, username, capture):
+    """'Wachtwoord aanvragen' for this login name; returns the link of the mail it sends."""
+    from django.core import mail
+
+    with capture(execute=True):
+        client.post("/wachtwoord/aanvragen/", {"username": username})
+    return link_in_mail(mail.outbox[-1].body)
+
+
 def two_factor_login(client, username, password, outbox):
     """Walk the real login: password step, then the SMS code from the outbox."""
     response = client.post(

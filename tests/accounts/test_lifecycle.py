@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import services
 from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.models import AuditEvent, User
-from tests.conftest import link_in_mail
+from tests.conftest import link_in_mail, password_step, request_password_link
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +22,11 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 NEW = "Qx7#Bw9!Zt4k"
 
 
-def request_link(client, username, capture):
-    with capture(execute=True):
-        client.post("/wachtwoord/aanvragen/", {"username": username})
-    return link_in_mail(mail.outbox[-1].body)
-
-
 def set_password_via(client, link, password=NEW):
     response = client.get(link, follow=True)
     if "Deze link werkt niet meer" in response.content.decode():
         return response
     return client.post(response.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
-
-
-def password_step(client, username, password):
-    return client.post(
-        "/inloggen/",
-        {"portero_login_view-current_step": "auth", "auth-username": username, "auth-password": password},
-    )
 
 
 # --- 'Wachtwoord aanvragen' and the link --------------------------------------------------------------
@@ -72,7 +59,7 @@ def test_requests_are_rate_limited_per_login_name_and_per_address(client, user_a
 
 def test_link_is_valid_8_hours_to_the_second(client, user_a, django_capture_on_commit_callbacks):
     with time_machine.travel(T0, tick=False):
-        link = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+        link = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
     with time_machine.travel(T0 + timedelta(hours=8), tick=False):
         assert "Wachtwoord instellen" in client.get(link, follow=True).content.decode()
     with time_machine.travel(T0 + timedelta(hours=8, seconds=1), tick=False):
@@ -80,7 +67,7 @@ def test_link_is_valid_8_hours_to_the_second(client, user_a, django_capture_on_c
 
 
 def test_link_works_once(client, user_a, django_capture_on_commit_callbacks):
-    link = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+    link = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
     assert set_password_via(client, link).status_code == 302
     response = client.get(link, follow=True)
     assert "Deze link werkt niet meer" in response.content.decode()
@@ -89,9 +76,9 @@ def test_link_works_once(client, user_a, django_capture_on_commit_callbacks):
 
 def test_a_new_request_makes_older_links_invalid(client, user_a, django_capture_on_commit_callbacks):
     with time_machine.travel(T0, tick=False):
-        first = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+        first = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
-        second = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+        second = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
         assert "Deze link werkt niet meer" in client.get(first, follow=True).content.decode()
         assert set_password_via(client, second).status_code == 302
 
@@ -99,7 +86,7 @@ def test_a_new_request_makes_older_links_invalid(client, user_a, django_capture_
 def test_set_password_page_lists_every_failed_rule_next_to_the_field(
     client, user_a, django_capture_on_commit_callbacks
 ):
-    link = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+    link = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
     page = set_password_via(client, link, password="abc").content.decode()
     assert "te kort" in page and "minimaal 3 van deze 4 groepen" in page
     assert 'id="id_new_password1_error"' in page

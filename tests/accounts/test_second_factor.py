@@ -10,18 +10,10 @@ from django.contrib.auth import get_user
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.models import AuditEvent
-from tests.conftest import latest_sms_code, sms_count
+from tests.conftest import latest_sms_code, password_step, sms_count
 
 pytestmark = pytest.mark.django_db
 STEP_START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=ZoneInfo("UTC"))  # a multiple of the 30-second TOTP step
-
-
-def password_step(client, username, password, **extra):
-    return client.post(
-        "/inloggen/",
-        {"portero_login_view-current_step": "auth", "auth-username": username, "auth-password": password},
-        **extra,
-    )
 
 
 def token_post(client, data):
