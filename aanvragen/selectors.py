@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort, AanvraagStatus, Leveringsvorm, WzdVerklaring
 from aanvragen.models import Aanvraag, Bijlage, ClientConsent, Indicatie, OrganisationSanction, SpotCheck, SpotCheckItem
 from accounts.models import Organisation, User
+from accounts.selectors import OrganisationClosed, organisation_closed
 
 # 'Kies aanvraag' offers the profile's types and, when both parts are allowed, the Wlz + art. 21 combination.
 KEUZE_COMBINATIE = "combinatie"
@@ -33,18 +34,18 @@ def aanvraagsoorten_allowed(organisation: Organisation) -> tuple[str, ...]:
 
 def submit_refusal(organisation: Organisation, today: date | None = None) -> str | None:
     """Why this organisation cannot submit now, or None when it can."""
-    today = today or timezone.localdate()
-    if organisation.is_suspended:
+    closed = organisation_closed(organisation=organisation, today=today)
+    if closed == OrganisationClosed.SUSPENDED:
         return _(
             "De toegang van uw organisatie tot Portero is opgeschort. U kunt daarom geen aanvragen indienen. "
             "Uw gegevens blijven bewaard. Neem contact op met contractbeheer@ciz.nl."
         )
-    if organisation.contract_end is not None and organisation.contract_end < today:
+    if closed == OrganisationClosed.CONTRACT_ENDED:
         return _(
             "Het contract van uw organisatie met het CIZ is beëindigd. U kunt daarom geen aanvragen indienen. "
             "Uw gegevens blijven bewaard. Neem contact op met contractbeheer@ciz.nl."
         )
-    if organisation.contract_start > today:
+    if closed == OrganisationClosed.CONTRACT_NOT_STARTED:
         return _(
             "Het contract van uw organisatie met het CIZ is nog niet ingegaan. U kunt nog geen aanvragen indienen."
         )

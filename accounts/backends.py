@@ -1,4 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from accounts.selectors import organisation_closed
+
+UserModel = get_user_model()
 
 
 class AccountBackend(ModelBackend):
@@ -10,5 +15,9 @@ class AccountBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
-        return user if user is not None and user.is_active else None
+        """The user of a running session, on every request: none once the account is deleted or inactive, or
+        once the organisation's access is closed (accounts.selectors.organisation_closed)."""
+        user = UserModel._default_manager.select_related("organisation").filter(pk=user_id).first()
+        if user is None or not user.is_active or organisation_closed(organisation=user.organisation):
+            return None
+        return user

@@ -35,6 +35,10 @@ REFUSAL_MESSAGES = {
         "De toegang van uw organisatie tot Portero is door het CIZ opgeschort. U kunt daarom niet inloggen. Uw "
         "gegevens blijven bewaard. Neem contact op met contractbeheer@ciz.nl."
     ),
+    LoginRefusal.ORGANISATION_WITHOUT_CONTRACT: _(
+        "Uw organisatie heeft op dit moment geen geldig contract met het CIZ voor Portero. U kunt daarom niet "
+        "inloggen. Uw gegevens blijven bewaard. Neem contact op met contractbeheer@ciz.nl."
+    ),
     LoginRefusal.PASSWORD_EXPIRED: _(
         "Uw wachtwoord is verlopen (een wachtwoord is 3 maanden geldig). Vraag hieronder een link aan om een nieuw "
         "wachtwoord in te stellen; u ontvangt die per mail."

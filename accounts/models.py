@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -114,6 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_expiry_warned_at = models.DateTimeField(_("waarschuwing verloop verstuurd op"), null=True, blank=True)
     # Part of every set-password link's hash: issuing a new link invalidates the older ones.
     password_link_sent_at = models.DateTimeField(_("wachtwoordlink verstuurd op"), null=True, blank=True)
+    # Part of every session's auth hash: setting it ends every session of this user (a logout anywhere).
+    sessions_revoked_at = models.DateTimeField(_("sessies beëindigd op"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("inactief sinds"), null=True, blank=True)
     deactivation_reason = models.CharField(_("reden inactief"), max_length=200, blank=True)
     deleted_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
@@ -182,6 +185,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_active(self) -> bool:  # read by Django's auth backends
         return self.deleted_at is None and self.deactivated_at is None
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password (a new password ends the other sessions), plus the moment this user's
+        sessions were last revoked (a logout ends them all)."""
+        revoked = self.sessions_revoked_at.isoformat() if self.sessions_revoked_at else ""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", f"{self.password}|{revoked}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def get_full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.name_prefix, self.last_name) if part)

@@ -1,6 +1,7 @@
 """Account reads. Every lookup of organisation data for a request goes through a function here."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -10,6 +11,27 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from accounts.models import Organisation, PasswordHistory, User
+
+
+class OrganisationClosed(StrEnum):
+    SUSPENDED = "suspended"
+    CONTRACT_ENDED = "contract_ended"
+    CONTRACT_NOT_STARTED = "contract_not_started"
+
+
+def organisation_closed(*, organisation: Organisation | None, today: date | None = None) -> OrganisationClosed | None:
+    """Why this organisation has no access to Portero today, or None while it has. The one rule behind the login,
+    every request of a running session (accounts.backends) and every submission and account creation."""
+    if organisation is None:  # CIZ staff
+        return None
+    today = today or timezone.localdate()
+    if organisation.is_suspended:
+        return OrganisationClosed.SUSPENDED
+    if organisation.contract_end is not None and organisation.contract_end < today:
+        return OrganisationClosed.CONTRACT_ENDED
+    if organisation.contract_start > today:
+        return OrganisationClosed.CONTRACT_NOT_STARTED
+    return None
 
 
 def domain_allowed(*, organisation: Organisation, domain: str) -> bool:

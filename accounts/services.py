@@ -316,6 +316,7 @@ class LoginRefusal(StrEnum):
     DELETED = "deleted"
     INACTIVE = "inactive"
     ORGANISATION_SUSPENDED = "organisation_suspended"
+    ORGANISATION_WITHOUT_CONTRACT = "organisation_without_contract"
     PASSWORD_EXPIRED = "password_expired"
 
 
@@ -331,9 +332,13 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
         user_deactivate_idle(user=user, request=request)
     if user.deactivated_at is not None:
         return LoginRefusal.INACTIVE
-    # CIZ closed the organisation's access (sanctiebeleid, DOMAIN.md §2.4; aanvragen.services.organisation_suspend).
-    if user.organisation_id is not None and user.organisation.is_suspended:
+    # CIZ closed the organisation's access (sanctiebeleid, DOMAIN.md §2.4; aanvragen.services.organisation_suspend),
+    # or its contract has ended or not yet started (DOMAIN.md §2.1: access is set by contract).
+    closed = selectors.organisation_closed(organisation=user.organisation)
+    if closed == selectors.OrganisationClosed.SUSPENDED:
         return LoginRefusal.ORGANISATION_SUSPENDED
+    if closed is not None:
+        return LoginRefusal.ORGANISATION_WITHOUT_CONTRACT
     expires_at = selectors.password_expires_at(user=user)
     if user.password_expired_at is not None or (expires_at is not None and expires_at <= now):
         return LoginRefusal.PASSWORD_EXPIRED
@@ -390,6 +395,13 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
 
 
 @transaction.atomic
+def sessions_end_all(*, user: User) -> None:
+    """End every session of this user, on every device: each session's auth hash includes this moment
+    (User._get_session_auth_hash), so the next request of any of them finds itself logged out."""
+    user.sessions_revoked_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(sessions_revoked_at=user.sessions_revoked_at)
+
+
 def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | None = None) -> None:
     """After a correct code: a new device key, so the code just used (or any other sent before) cannot be used
     again; and the audit entry."""

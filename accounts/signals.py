@@ -7,7 +7,7 @@ from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
 from accounts.models import AuditEvent, User
-from accounts.services import audit_log, login_completed
+from accounts.services import audit_log, login_completed, sessions_end_all
 
 Action = AuditEvent.Action
 
@@ -38,4 +38,5 @@ def audit_locked_out(sender, request, username, ip_address, **kwargs):
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
+        sessions_end_all(user=user)
         audit_log(Action.LOGGED_OUT, actor=user, target=user, request=request)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import AuditEvent, User
 from orgadmin import selectors
@@ -47,6 +48,8 @@ def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None =
     """'Nieuwe gebruiker toevoegen': a new account in the admin's organisation, with the welcome mail."""
     if not admin.is_org_admin or admin.organisation_id is None:
         raise PermissionDenied("beheer")
+    if account_selectors.organisation_closed(organisation=admin.organisation):
+        raise PermissionDenied("organisatie gesloten")
     fields = {name: data.get(name) or "" for name in EDITABLE_FIELDS}  # user_create reports errors per field
     return account_services.user_create(organisation=admin.organisation, created_by=admin, request=request, **fields)
 

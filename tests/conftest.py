@@ -93,6 +93,7 @@ def link_in_mail(body: str) -> str:
 
 def login_client(client, user):
     """Skip the login journey for tests that are not about login: password session + verified device."""
+    user.refresh_from_db()  # the session's auth hash is made from the account as it is now
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = PhoneDevice.objects.get(user=user).persistent_id

@@ -1,3 +1,5 @@
+from datetime import date
+
 import factory
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     postcode = "1234 AB"
     city = "Utrecht"
     profile = Profile.BASIS
+    contract_start = date(2020, 1, 1)  # tests travel back in time; the contract must already run then
     domain = factory.Sequence(lambda n: f"zorg{n}.nl")
 
     @classmethod

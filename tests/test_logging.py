@@ -13,8 +13,8 @@ from django.db import connection
 
 from aanvragen.demo import seed_demo_clients
 from portero.logging import JsonFormatter, redact
-from tests.accounts.test_lifecycle import NEW, request_link, set_password_via
-from tests.conftest import latest_sms_code, two_factor_login
+from tests.accounts.test_lifecycle import NEW, set_password_via
+from tests.conftest import latest_sms_code, request_password_link, two_factor_login
 
 pytestmark = pytest.mark.django_db
 BSN = "100023757"  # in the demo register
@@ -53,7 +53,7 @@ def test_login_password_link_and_bsn_lookup_leave_no_secret_in_any_log_record(
     caplog, stream = all_records
     seed_demo_clients()
     # Set-password link from 'Wachtwoord aanvragen', a new password, then the full login with the SMS code.
-    link = request_link(client, user_a.username, django_capture_on_commit_callbacks)
+    link = request_password_link(client, user_a.username, django_capture_on_commit_callbacks)
     token = link.rstrip("/").rsplit("/", 1)[-1]
     assert set_password_via(client, link).status_code == 302
     client.get(link)  # a used link, requested again

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aanvragen import services
@@ -10,6 +11,7 @@ from aanvragen.choices import AanvraagStatus, ConsentKind
 from aanvragen.demo import seed_demo_clients
 from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bijlage
 from tests.aanvragen.helpers import PDF, PNG, STEP_DATA, fill_complete, pdf_upload, post_step, step_url
+from tests.conftest import password_step
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -355,9 +357,13 @@ def test_suspended_or_ended_organisation_cannot_submit_and_keeps_its_data(
     fill_complete(http_a, concept)
     type(org_a).objects.filter(pk=org_a.pk).update(**change)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        page = http_a.post(reverse("aanvragen:review", args=[concept.pk])).content.decode()
+        response = http_a.post(reverse("aanvragen:review", args=[concept.pk]))
+    # the running session ended with the organisation's access (accounts.selectors.organisation_closed) ...
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+    # ... and the service refuses too, with the reason, should a submission get that far
+    with pytest.raises(ValidationError, match="U kunt daarom geen aanvragen indienen."):
+        services.aanvraag_submit(aanvraag_id=concept.pk, user=concept.created_by)
     assert callbacks == []
-    assert "U kunt daarom geen aanvragen indienen." in page
     concept.refresh_from_db()
     assert (concept.status, concept.reference, concept.client_last_name) == ("concept", None, "Smit")
     assert not mail.outbox
@@ -417,10 +423,11 @@ def test_review_page_query_count_is_bounded(http_a, concept, django_assert_max_n
         assert http_a.get(reverse("aanvragen:review", args=[concept.pk])).status_code == 200
 
 
-def test_suspended_organisation_is_warned_on_kies_aanvraag(http_a, org_a):
+def test_suspended_organisation_is_sent_to_the_login_which_says_why(http_a, org_a, user_a, password):
     type(org_a).objects.filter(pk=org_a.pk).update(is_suspended=True)
-    page = http_a.get(NEW).content.decode()
-    assert "De toegang van uw organisatie tot Portero is opgeschort." in page
+    assert http_a.get(NEW)["Location"].startswith("/inloggen/")
+    page = password_step(http_a, user_a.username, password).content.decode()
+    assert "De toegang van uw organisatie tot Portero is door het CIZ opgeschort." in page
 
 
 def test_receipt_mail_task_sends_once_even_when_run_twice(http_a, concept, user_a):

@@ -4,16 +4,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.models import AuditEvent
-from tests.conftest import latest_sms_code, sms_count, two_factor_login
+from tests.conftest import latest_sms_code, password_step, sms_count, two_factor_login
 
 pytestmark = pytest.mark.django_db
-
-
-def _password_step(client, username, password):
-    return client.post(
-        "/inloggen/",
-        {"portero_login_view-current_step": "auth", "auth-username": username, "auth-password": password},
-    )
 
 
 def test_password_then_sms_code_logs_in_and_verifies(client, user_a, password, sms_outbox):
@@ -28,15 +21,15 @@ def test_password_then_sms_code_logs_in_and_verifies(client, user_a, password, s
 
 
 def test_sms_contains_one_six_digit_code_for_the_users_number(client, user_a, password, sms_outbox):
-    _password_step(client, user_a.username, password)
+    password_step(client, user_a.username, password)
     text = next(sms_outbox.glob("*.txt")).read_text()
     assert text.startswith(f"Aan: {user_a.mobile.as_e164}")
     assert latest_sms_code(sms_outbox) in text
 
 
 def test_wrong_password_and_unknown_name_get_the_same_generic_message(client, user_a, sms_outbox):
-    wrong_password = _password_step(client, user_a.username, "Verkeerd#123")
-    unknown_name = _password_step(client, "bestaatniet", "Verkeerd#123")
+    wrong_password = password_step(client, user_a.username, "Verkeerd#123")
+    unknown_name = password_step(client, "bestaatniet", "Verkeerd#123")
     for response in (wrong_password, unknown_name):
         assert response.status_code == 200
         assert str(LOGIN_FAILED_MESSAGE) in response.content.decode()
@@ -45,7 +38,7 @@ def test_wrong_password_and_unknown_name_get_the_same_generic_message(client, us
 
 
 def test_wrong_code_does_not_log_in_and_shows_the_same_message(client, user_a, password, sms_outbox):
-    _password_step(client, user_a.username, password)
+    password_step(client, user_a.username, password)
     code = latest_sms_code(sms_outbox)
     wrong = "000000" if code != "000000" else "111111"
     response = client.post("/inloggen/", {"portero_login_view-current_step": "token", "token-otp_token": wrong})
@@ -56,7 +49,7 @@ def test_wrong_code_does_not_log_in_and_shows_the_same_message(client, user_a, p
 
 
 def test_malformed_code_gets_a_dutch_message_next_to_the_field(client, user_a, password):
-    _password_step(client, user_a.username, password)
+    password_step(client, user_a.username, password)
     response = client.post("/inloggen/", {"portero_login_view-current_step": "token", "token-otp_token": "12ab"})
     assert "De code bestaat uit 6 cijfers." in response.content.decode()
 
@@ -92,7 +85,7 @@ def test_user_without_mobile_must_register_and_verify_a_number(client, org_a, pa
     from tests.factories import UserFactory
 
     user = UserFactory(organisation=org_a, mobile="")
-    response = _password_step(client, user.username, password)
+    response = password_step(client, user.username, password)
     assert response.status_code == 302  # no code step: password-only session, confined to phone setup
     assert client.get("/").url == "/inloggen/telefoon/"
     assert client.get("/beheer/").url == "/inloggen/telefoon/"

@@ -7,9 +7,7 @@ and newer-link invalidation (tests/accounts/test_lifecycle.py), the 30-minute id
 (tests/accounts/test_session.py)."""
 
 import re
-import statistics
 import time
-from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,7 +18,7 @@ from django.utils import timezone
 
 import portero.settings as production_settings
 from accounts import services
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from tests.conftest import (
     latest_sms_code,
     login_client,
@@ -68,24 +66,34 @@ def test_password_request_answers_the_same_for_every_kind_of_name(login_names, d
     assert len(mail.outbox) == 1  # only the active account gets a mail, and only in its own mailbox
 
 
-def test_login_takes_the_same_time_for_every_kind_of_name(settings, login_names):
-    """With the production hasher, the unknown name costs a hash too: no timing oracle."""
+def test_login_costs_one_password_hash_and_the_same_time_for_every_kind_of_name(settings, login_names, monkeypatch):
+    """With the production hasher, the unknown name costs a hash too: no timing oracle. The count of hash
+    computations is exact; the time (the fastest of several tries, robust to a busy machine) is compared too."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
-    for name in login_names.values():  # the accounts get a production hash
-        UserFactory._meta.model.objects.filter(username=name).update(password="")
-    for user in UserFactory._meta.model.objects.filter(username__in=login_names.values()):
+    settings.AXES_FAILURE_LIMIT = 1000  # measured here: the login itself, not the lockout page
+    for user in User.objects.filter(username__in=login_names.values()):
         user.set_password(WRONG + "x")
         user.save(update_fields=["password"])
-    timings = {kind: [] for kind in login_names}
-    for _ in range(5):
-        for kind, name in login_names.items():
+    hashes = []
+    for method in ("encode", "verify"):
+        original = getattr(Argon2PasswordHasher, method)
+        monkeypatch.setattr(
+            Argon2PasswordHasher, method, lambda self, *a, _o=original, **k: hashes.append(1) or _o(self, *a, **k)
+        )
+    fastest = {}
+    for kind, name in login_names.items():
+        timings = []
+        for _ in range(5):
+            hashes.clear()
             started = time.perf_counter()
             password_step(Client(), name, WRONG)
-            timings[kind].append(time.perf_counter() - started)
-    medians = {kind: statistics.median(values) for kind, values in timings.items()}
-    fastest, slowest = min(medians.values()), max(medians.values())
-    assert fastest > 0.005, "the production hasher was not used"  # Argon2 at OWASP's parameters or more
-    assert slowest - fastest < max(0.3 * fastest, 0.015), medians
+            timings.append(time.perf_counter() - started)
+            assert len(hashes) == 1, (kind, len(hashes))
+        fastest[kind] = min(timings)
+    quickest, slowest = min(fastest.values()), max(fastest.values())
+    assert slowest - quickest < max(0.5 * quickest, 0.02), fastest
 
 
 # --- Brute force ---------------------------------------------------------------------------------------
@@ -182,11 +190,3 @@ def test_a_link_cannot_be_used_for_another_account(client, user_a, org_a, django
     other.refresh_from_db()
     assert not other.check_password(NEW)
     assert not AuditEvent.objects.filter(target=other, action="password_set").exists()
-
-
-def test_an_old_session_of_a_deleted_or_deactivated_account_is_dead(client, user_a, org_a):
-    login_client(client, user_a)
-    assert client.get("/aanvragen/").status_code == 200
-    user_a.deleted_at = timezone.now() - timedelta(seconds=1)
-    user_a.save(update_fields=["deleted_at"])
-    assert client.get("/aanvragen/").status_code == 302
