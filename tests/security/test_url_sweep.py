@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from aanvragen.choices import ConsentKind
-from aanvragen.steps import STEPS
+from aanvragen.steps import flow_for
 from tests.conftest import login_client
 from tests.security.conftest import B_MARKERS
 
@@ -39,7 +39,7 @@ PARAMETERS = {
     "pk": lambda b: b.target.pk,  # the submitted application, then the concept
     "bijlage_pk": lambda b: b.bijlage.pk,
     "username": lambda b: b.admin.username,
-    "step": lambda b: STEPS[0].slug,
+    "step": lambda b: flow_for(b.target).steps[0].slug,
     "kind": lambda b: ConsentKind.NAW_INZIEN.value,
     "uidb64": lambda b: "MQ",
     "token": lambda b: "abc-123",
