@@ -239,3 +239,10 @@ def decided_wzd(user, staff, besluit_tot, **overrides):
         wzd_verklaring="1",
         wzd_besluit_tot=besluit_tot,
     )
+
+
+def field_errors(response, field):
+    """The Dutch errors shown next to `field` (the step page was shown again, with the error wired to the field)."""
+    assert response.status_code == 200, response.status_code
+    assert f'id="id_{field}_error"' in response.content.decode()
+    return " ".join(response.context["form"].errors[field])

@@ -11,7 +11,15 @@ from django.urls import reverse
 from aanvragen import services
 from aanvragen.models import Aanvraag, AanvraagStatusChange
 from aanvragen.steps import flow_for
-from tests.aanvragen.helpers import COMBINATIE_STEP_DATA, STEP_DATA, fill_flow, pdf_upload, post_flow_step, step_url
+from tests.aanvragen.helpers import (
+    COMBINATIE_STEP_DATA,
+    STEP_DATA,
+    field_errors,
+    fill_flow,
+    pdf_upload,
+    post_flow_step,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("aanvragen:new")
@@ -34,12 +42,6 @@ def combi(user_a):
 
 def post(http, aanvraag, step, overrides=None, concept=False):
     return post_flow_step(http, aanvraag, COMBINATIE_STEP_DATA, step, overrides, concept)
-
-
-def field_errors(response, field):
-    assert response.status_code == 200, response.status_code
-    assert f'id="id_{field}_error"' in response.content.decode()
-    return " ".join(response.context["form"].errors[field])
 
 
 def test_choosing_the_combination_starts_with_the_wlz_part_and_ends_with_art_21(http_a):

@@ -16,6 +16,7 @@ from tests.aanvragen.helpers import (
     PARTNER_BSN,
     PARTNERVERBLIJF_STEP_DATA,
     consent_for,
+    field_errors,
     fill_flow,
     pdf_upload,
     post_flow_step,
@@ -56,12 +57,6 @@ def consent(user_b):
 
 def post(http, aanvraag, step, overrides=None, concept=False):
     return post_flow_step(http, aanvraag, PARTNERVERBLIJF_STEP_DATA, step, overrides, concept)
-
-
-def field_errors(response, field):
-    assert response.status_code == 200, response.status_code
-    assert f'id="id_{field}_error"' in response.content.decode()
-    return " ".join(response.context["form"].errors[field])
 
 
 # --- Profile gating: Volledig only, refused server-side for Basis ----------------------------------------

@@ -14,6 +14,7 @@ from aanvragen.models import Aanvraag
 from tests.aanvragen.helpers import (
     WZD_STEP_DATA,
     decided_wzd,
+    field_errors,
     fill_flow,
     pdf_upload,
     post_flow_step,
@@ -43,12 +44,6 @@ def wzd(user_a):
 
 def post(http, aanvraag, step, overrides=None, concept=False):
     return post_flow_step(http, aanvraag, WZD_STEP_DATA, step, overrides, concept)
-
-
-def field_errors(response, field):
-    assert response.status_code == 200, response.status_code
-    assert f'id="id_{field}_error"' in response.content.decode()
-    return " ".join(response.context["form"].errors[field])
 
 
 # --- Kies aanvraag ------------------------------------------------------------------------------------------
