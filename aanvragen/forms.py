@@ -523,6 +523,14 @@ class BijlageForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
 
+    def __init__(self, *args, soorten: tuple[str, ...] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if soorten is not None:  # the kinds that belong to this type of application
+            self.fields["soort"].choices = [
+                ("", _("Kies de soort bijlage")),
+                *((s, BijlageSoort(s).label) for s in soorten),
+            ]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         services.bijlage_content_type(upload)

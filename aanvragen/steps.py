@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import forms, services
-from aanvragen.choices import AanvraagSoort, Grondslag
+from aanvragen.choices import AanvraagSoort, BijlageSoort, Grondslag
 from aanvragen.models import Aanvraag
 
 
@@ -48,6 +48,7 @@ class Flow:
     title: str
     steps: list[Step]
     bijlagen_help: str
+    bijlage_soorten: tuple[str, ...]
 
     def step(self, slug: str) -> Step:
         for step in self.steps:
@@ -75,15 +76,17 @@ BIJLAGEN_COMBINATIE = _(
 BIJLAGEN_PARTNERVERBLIJF = _("Voeg het formulier toe dat de partner heeft ondertekend.")
 
 
-def _flow(key: str, title, bijlagen_help, steps: list[tuple]) -> "Flow":
+def _flow(key: str, title, bijlagen_help, bijlage_soorten, steps: list[tuple]) -> "Flow":
     all_steps = [
         *(Step(key, slug, title, form) for slug, title, form in steps),
         Step(key, "bijlagen", _("Bijlagen")),
         Step(key, "controleren", _("Controleren en indienen")),
     ]
-    return Flow(key, title, all_steps, bijlagen_help)
+    return Flow(key, title, all_steps, bijlagen_help, bijlage_soorten)
 
 
+B = BijlageSoort
+BIJLAGE_SOORTEN_WLZ = (B.DIAGNOSE, B.ONDERTEKEND_FORMULIER, B.MACHTIGING, B.BEWIJS_VERTEGENWOORDIGING, B.OVERIG)
 WLZ_STEPS = [
     ("aanvraag", _("Soort aanvraag"), forms.SoortStepForm),
     ("client", _("Cliënt"), forms.ClientStepForm),
@@ -93,11 +96,12 @@ WLZ_STEPS = [
 FLOWS = {
     flow.key: flow
     for flow in (
-        _flow(AanvraagSoort.WLZ, AanvraagSoort.WLZ.label, BIJLAGEN_WLZ, WLZ_STEPS),
+        _flow(AanvraagSoort.WLZ, AanvraagSoort.WLZ.label, BIJLAGEN_WLZ, BIJLAGE_SOORTEN_WLZ, WLZ_STEPS),
         _flow(
             AanvraagSoort.WZD_ARTIKEL_21,
             AanvraagSoort.WZD_ARTIKEL_21.label,
             BIJLAGEN_WZD,
+            (*BIJLAGE_SOORTEN_WLZ[:-1], B.ZORGPLAN, B.OVERIG),
             [
                 ("client", _("Cliënt"), forms.ClientStepForm),
                 ("aanvrager", _("Aanvrager"), forms.WzdAanvragerStepForm),
@@ -108,6 +112,7 @@ FLOWS = {
             COMBINATIE,
             _("Combinatie-aanvraag Wlz en Wzd artikel 21"),
             BIJLAGEN_COMBINATIE,
+            (*BIJLAGE_SOORTEN_WLZ[:-1], B.ZORGPLAN, B.MACHTIGING_COMBINATIE, B.OVERIG),
             [
                 WLZ_STEPS[0],
                 WLZ_STEPS[1],
@@ -120,6 +125,7 @@ FLOWS = {
             AanvraagSoort.PARTNERVERBLIJF,
             AanvraagSoort.PARTNERVERBLIJF.label,
             BIJLAGEN_PARTNERVERBLIJF,
+            (B.PARTNER_FORMULIER, B.OVERIG),
             [
                 ("partner", _("Partner"), forms.PartnerStepForm),
                 ("client", _("Cliënt"), forms.PartnerClientStepForm),

@@ -193,7 +193,7 @@ def _client_take_over(request, aanvraag, spec):
 @organisation_member
 def aanvraag_bijlagen(request, pk):
     aanvraag = selectors.concept_for_user(request.user, pk)
-    form = BijlageForm(*posted(request, files=True))
+    form = BijlageForm(*posted(request, files=True), soorten=flow_for(aanvraag).bijlage_soorten)
     if request.method == "POST" and form.is_valid():
         services.bijlage_add(aanvraag=aanvraag, user=request.user, **form.cleaned_data_for_service())
         messages.success(request, _("De bijlage is toegevoegd."))

@@ -279,3 +279,11 @@ def test_other_organisation_gets_404_on_the_partnerverblijf_steps(pv, client_as,
     for step in PARTNERVERBLIJF_STEP_DATA:
         assert other.post(step_url(pv, step), PARTNERVERBLIJF_STEP_DATA[step]).status_code == 404
     assert Aanvraag.objects.get().partner_bsn == ""
+
+
+def test_the_attachment_kinds_offered_belong_to_partnerverblijf(http_b, pv):
+    page = http_b.get(reverse("aanvragen:bijlagen", args=[pv.pk])).content.decode()
+    assert 'value="partner_formulier"' in page and 'value="diagnose"' not in page
+    response = http_b.post(reverse("aanvragen:bijlagen", args=[pv.pk]), {"soort": "zorgplan", "file": pdf_upload()})
+    assert "soort" in response.context["form"].errors
+    assert not Bijlage.objects.exists()
