@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from aanvragen import services
 from aanvragen.models import Aanvraag
 from tests.aanvragen.helpers import PDF
 from tests.conftest import assert_accessible, browser_login
@@ -147,3 +148,27 @@ def test_a_decision_that_expires_soon_is_listed(page, live_server, user_a, staff
     expect(page.get_by_role("link", name=besluit.reference)).to_be_visible()
     expect(page.get_by_role("cell", name="nog niet ingediend")).to_be_visible()
     assert_accessible(page)
+
+
+def test_ciz_staff_record_the_wzd_verklaring_in_the_admin(page, live_server, user_a, staff, password, sms_outbox):
+    from tests.aanvragen.helpers import submitted_wzd
+
+    aanvraag = submitted_wzd(user_a)
+    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    browser_login(page, live_server, staff.username, password, sms_outbox)
+    page.goto(f"{live_server.url}/admin/aanvragen/aanvraag/{aanvraag.pk}/change/")
+    page.get_by_role("link", name="Status wijzigen").click()
+    assert_accessible(page)
+    page.get_by_label("Nieuwe status").select_option(label="Besluit genomen")
+    page.get_by_label("Wzd-verklaring (COD127)").select_option(
+        label="1 — Opname en verblijf op grond van artikel 21 is aangewezen"
+    )
+    page.get_by_label("Artikel 21-besluit geldig tot en met").fill((date.today() + timedelta(days=6 * 366)).isoformat())
+    page.get_by_role("button", name="Status wijzigen").click()
+    expect(page.get_by_text("Een artikel 21-besluit geldt hoogstens 5 jaar.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Artikel 21-besluit geldig tot en met").fill((date.today() + timedelta(days=4 * 365)).isoformat())
+    page.get_by_role("button", name="Status wijzigen").click()
+    expect(page.get_by_text("De status is gewijzigd.")).to_be_visible()
+    aanvraag.refresh_from_db()
+    assert (aanvraag.status, aanvraag.wzd_verklaring, aanvraag.besluit) == ("besluit_genomen", "1", "toegekend")
