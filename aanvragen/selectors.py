@@ -110,7 +110,7 @@ def aanvraag_keuzes(organisation: Organisation) -> list[tuple[str, str]]:
     allowed = aanvraagsoorten_allowed(organisation)
     keuzes = [(soort, AanvraagSoort(soort).label) for soort in allowed]
     if AanvraagSoort.WLZ in allowed and AanvraagSoort.WZD_ARTIKEL_21 in allowed:
-        keuzes.append((KEUZE_COMBINATIE, _("Combinatie-aanvraag: Reguliere Wlz-aanvraag en Wzd-toets artikel 21")))
+        keuzes.append((KEUZE_COMBINATIE, _("Combinatie-aanvraag: Wlz en Wzd-toets artikel 21 in één aanvraag")))
     return keuzes
 
 

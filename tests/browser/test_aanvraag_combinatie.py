@@ -36,7 +36,7 @@ def test_combination_application_wlz_part_first_then_art_21(page, live_server, u
     browser_login(page, live_server, user_a.username, password, sms_outbox)
     page.get_by_role("link", name="Nieuwe aanvraag").first.click()
     assert_accessible(page)
-    page.get_by_label("Combinatie-aanvraag: Reguliere Wlz-aanvraag en Wzd-toets artikel 21").check()
+    page.get_by_label("Combinatie-aanvraag: Wlz en Wzd-toets artikel 21 in één aanvraag").check()
     verder(page)
 
     expect(page.get_by_text(f"{TITLE} · Stap 1 van 7")).to_be_visible()
