@@ -287,3 +287,12 @@ def test_the_attachment_kinds_offered_belong_to_partnerverblijf(http_b, pv):
     response = http_b.post(reverse("aanvragen:bijlagen", args=[pv.pk]), {"soort": "zorgplan", "file": pdf_upload()})
     assert "soort" in response.context["form"].errors
     assert not Bijlage.objects.exists()
+
+
+def test_client_check_and_review_query_counts_are_bounded(http_b, pv, consent, django_assert_max_num_queries):
+    fill_flow(http_b, pv, PARTNERVERBLIJF_STEP_DATA, bijlagen=("partner_formulier",))
+    # A step's save (lock, full_clean's checks, update, savepoints) plus consent, indications and the log line.
+    with django_assert_max_num_queries(30):
+        assert post(http_b, pv, "client").status_code == 302
+    with django_assert_max_num_queries(12):
+        assert http_b.get(reverse("aanvragen:review", args=[pv.pk])).status_code == 200

@@ -351,3 +351,11 @@ def test_database_refuses_a_validity_without_verklaring_1(user_a, staff):
     aanvraag = decided_wzd(user_a, staff, date.today().replace(year=date.today().year + 1))
     with pytest.raises(IntegrityError), transaction.atomic():
         Aanvraag.objects.filter(pk=aanvraag.pk).update(wzd_verklaring="2")
+
+
+def test_wzd_step_and_review_query_counts_are_bounded(http_a, wzd, django_assert_max_num_queries):
+    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    with django_assert_max_num_queries(8):
+        assert http_a.get(step_url(wzd, "artikel21")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert http_a.get(reverse("aanvragen:review", args=[wzd.pk])).status_code == 200
