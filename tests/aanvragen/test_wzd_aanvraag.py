@@ -359,3 +359,15 @@ def test_wzd_step_and_review_query_counts_are_bounded(http_a, wzd, django_assert
         assert http_a.get(step_url(wzd, "artikel21")).status_code == 200
     with django_assert_max_num_queries(12):
         assert http_a.get(reverse("aanvragen:review", args=[wzd.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "decided, last_valid_day",
+    [
+        (date(2026, 3, 10), date(2031, 3, 9)),
+        (date(2028, 2, 29), date(2033, 2, 28)),
+        (date(2027, 1, 1), date(2031, 12, 31)),
+    ],
+)
+def test_a_decision_lasts_at_most_five_years(decided, last_valid_day):
+    assert services.wzd_besluit_max_tot(decided) == last_valid_day
