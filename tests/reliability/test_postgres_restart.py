@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def app_on_own_postgres(own_postgres, tmp_path):
+def app_on_own_postgres(own_postgres):
     port = find_free_port()
+    tmp_path = own_postgres.folder / "app"  # not pytest's tmp_path: a parallel session's clean-up may remove it
+    tmp_path.mkdir()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portero.settings",

@@ -3,9 +3,11 @@ new worker (acks late, the broker's visibility timeout) and the mail goes out ex
 is delivered yet another time. Real worker processes on our own Redis."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +24,9 @@ TASK = "aanvragen.tasks.send_receipt_mail"
 
 
 @pytest.fixture
-def start_worker(own_redis, tmp_path):
+def start_worker(own_redis):
+    # Its own folder, not pytest's tmp_path: a parallel pytest session's clean-up may remove that one.
+    tmp_path = Path(tempfile.mkdtemp(prefix="portero-worker-killed-"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portero.settings",
@@ -50,6 +54,7 @@ def start_worker(own_redis, tmp_path):
     for process in workers:
         process.kill()
         process.wait(timeout=20)
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def wait_for_lines(log: Path, text: str, count: int, timeout: float = 60) -> None:
@@ -60,13 +65,13 @@ def wait_for_lines(log: Path, text: str, count: int, timeout: float = 60) -> Non
 
 
 def test_worker_killed_mid_mail_the_task_runs_again_and_the_mail_goes_once(
-    start_worker, own_redis, user_a, org_a, settings, tmp_path
+    start_worker, own_redis, user_a, org_a, settings
 ):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    start, mail_dir = start_worker
+    settings.PRIVATE_MEDIA_ROOT = mail_dir.parent / "private"
     type(org_a).objects.filter(pk=org_a.pk).update(contract_start="2020-01-01")
     aanvraag = submitted_aanvraag(user_a)
     Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=None)  # the test's eager run already sent one
-    start, mail_dir = start_worker
     producer = Celery("probe", broker=own_redis.url)
 
     first, _log = start("eerste")
