@@ -14,6 +14,7 @@ import time
 import uuid
 
 from celery import signals
+from django.utils.functional import empty
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("portero_request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -138,6 +139,8 @@ class RequestLogMiddleware:
             return response
         finally:
             user = getattr(request, "user", None)
+            if getattr(user, "_wrapped", None) is empty:
+                user = None  # never loaded by this request: don't ask the (possibly unreachable) database now
             request_logger.info(
                 "%s %s %s",
                 request.method,

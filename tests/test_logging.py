@@ -139,3 +139,10 @@ def test_json_is_the_configured_format_when_asked(monkeypatch):
     formatter = JsonFormatter()
     record = logging.getLogger("x").makeRecord("x", logging.INFO, __file__, 1, "bsn %s", (BSN,), None)
     assert json.loads(formatter.format(record))["message"] == "bsn [verborgen]"
+
+
+def test_the_request_line_names_the_logged_in_user_by_id(client_as, user_a, all_records):
+    caplog, _stream = all_records
+    client_as(user_a).get("/aanvragen/")
+    (line,) = [r for r in caplog.records if r.name == "portero.request"]
+    assert (line.path, line.status, line.user_id) == ("/aanvragen/", 200, user_a.pk)
