@@ -55,6 +55,13 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Wachtwoord")
         self.refusal = None
 
+    def clean(self):
+        # AuthenticationForm sets the username's max_length without a validator; a name longer than any login
+        # name could be gets the generic answer here, before it reaches the backends and django-axes' log.
+        if len(self.cleaned_data.get("username") or "") > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
     def confirm_login_allowed(self, user):
         """Only reached with the right password, so telling the reason reveals nothing to a stranger."""
         self.refusal = login_refusal(user=user, request=self.request)

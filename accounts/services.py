@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.util import random_hex
 from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
 from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
@@ -73,9 +74,13 @@ def mobile_parse(raw: str | PhoneNumber | None) -> PhoneNumber | None:
     """An E.164 number or a Dutch 06-number; None for empty; ValidationError otherwise."""
     if raw in (None, ""):
         return None
-    number = raw if isinstance(raw, PhoneNumber) else PhoneNumber.from_string(str(raw), region="NL")
+    invalid = ValidationError(_("Vul een geldig mobiel nummer in, bijvoorbeeld 06 12345678 of +31612345678."))
+    try:
+        number = raw if isinstance(raw, PhoneNumber) else PhoneNumber.from_string(str(raw), region="NL")
+    except NumberParseException:  # not even shaped like a number ("<b>", "+")
+        raise invalid from None
     if not number.is_valid():
-        raise ValidationError(_("Vul een geldig mobiel nummer in, bijvoorbeeld 06 12345678 of +31612345678."))
+        raise invalid
     return number
 
 
