@@ -1,0 +1,306 @@
+"""WCAG 2.1 AA, keyboard only (2.1.1, 2.1.2, 2.4.1, 2.4.3, 2.4.7): login, 'Nieuwe gebruiker toevoegen' and a
+complete regular Wlz application, driven with page.keyboard alone. The page is never clicked or filled; the test
+only reads state. Every Tab stop must show a visible focus indicator, and each new page starts with the skip link."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from aanvragen.models import Aanvraag
+from accounts.models import User
+from tests.aanvragen.helpers import PDF
+from tests.conftest import assert_accessible, latest_sms_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The focused element as a keyboard user meets it: its accessible name (aria-label, aria-labelledby, <label>,
+# the value of an input button, else its text), the legend of its group, and whether the focus can be seen.
+FOCUSED_JS = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const text = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  let name = el.getAttribute('aria-label');
+  const labelledby = el.getAttribute('aria-labelledby');
+  if (!name && labelledby) {
+    name = labelledby.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ');
+  }
+  if (!name && el.labels && el.labels.length) name = Array.from(el.labels).map((l) => l.textContent).join(' ');
+  if (!name && el.tagName === 'INPUT' && ['submit', 'button', 'reset'].includes(el.type)) name = el.value;
+  if (!name) name = el.innerText || el.textContent || el.title || '';
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadow = !!style.boxShadow && style.boxShadow !== 'none';
+  const rect = el.getBoundingClientRect();
+  const legend = el.closest('fieldset')?.querySelector('legend');
+  return {
+    name: text(name), tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '', id: el.id,
+    group: legend ? text(legend.textContent) : '', checked: !!el.checked, focusVisible: outline || shadow,
+    onScreen: rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.bottom > 0,
+  };
+}"""
+
+
+def focused(page):
+    return page.evaluate(FOCUSED_JS)
+
+
+def describe(info):
+    if info is None:
+        return "<body>"
+    kind = f"{info['tag']}[{info['type']}]" if info["type"] else info["tag"]
+    group = f" in '{info['group']}'" if info["group"] else ""
+    return f"{kind} '{info['name']}'{group}"
+
+
+def _matches(info, name, group):
+    if info is None:
+        return False
+    if group is not None and group.lower() not in info["group"].lower():
+        return False
+    if name is None:
+        return True
+    if isinstance(name, re.Pattern):
+        return bool(name.search(info["name"]))
+    return info["name"] == name
+
+
+def tab_to(page, name, *, group=None, limit=80, backwards=False):
+    """Press Tab (or Shift+Tab) until the focused element's accessible name is `name` (a string, exact, or a
+    compiled pattern) and, with `group`, it sits in a fieldset whose legend contains `group`. Every stop on the
+    way must show its focus (WCAG 2.4.7); if the target is never reached, fail with the focus order seen."""
+    key = "Shift+Tab" if backwards else "Tab"
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        info = focused(page)
+        seen.append(describe(info))
+        if info is not None:
+            assert info["focusVisible"], f"no visible focus indicator on {describe(info)} (WCAG 2.4.7)"
+            assert info["onScreen"], f"focus went to something off screen: {describe(info)}"
+        if _matches(info, name, group):
+            return info
+    wanted = f"{name!r}" + (f" in group {group!r}" if group else "")
+    pytest.fail(
+        f"{key} never reached {wanted} in {limit} presses on {page.url}; focus order seen:\n  " + "\n  ".join(seen)
+    )
+
+
+def start_page(page, heading):
+    """A new page: it is the one expected, axe passes, and the first Tab stop is the skip link, which moves the
+    focus to the main content, so the next Tab starts there."""
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    assert_accessible(page)
+    autofocused = focused(page)
+    if autofocused is None:
+        page.keyboard.press("Tab")
+        info = focused(page)
+        assert info is not None and info["name"] == "Naar de inhoud", f"first Tab stop is {describe(info)}"
+    else:  # a field with autofocus (the login form): the skip link is still the first stop, before the header
+        assert page.evaluate("!!document.activeElement.closest('#inhoud')"), f"autofocus on {describe(autofocused)}"
+        info = tab_to(page, "Naar de inhoud", backwards=True)
+    assert info["focusVisible"] and info["onScreen"], "the skip link is not visible when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud", "the skip link did not move focus to the content"
+
+
+def type_into(page, name, text, **kwargs):
+    tab_to(page, name, **kwargs)
+    page.keyboard.press("Control+A")  # replace what is there, as a user correcting a field would
+    page.keyboard.type(text)
+
+
+def type_date(page, name, value: date, **kwargs):
+    """A native date field, typed segment by segment. The segment order is the browser's (dd-mm-jjjj in a Dutch
+    Chromium, mm/dd/yyyy in the English one the tests run): type day first, else go back with the arrow keys and
+    type month first."""
+    tab_to(page, name, **kwargs)
+    for order in ("%d%m%Y", "%m%d%Y"):
+        for _ in range(3):
+            page.keyboard.press("ArrowLeft")  # to the first segment
+        page.keyboard.type(value.strftime(order))
+        if page.evaluate("document.activeElement.value") == value.isoformat():
+            return
+    pytest.fail(f"typing {value} into '{name}' gave {page.evaluate('document.activeElement.value')!r}")
+
+
+def press(page, name, key="Enter", **kwargs):
+    tab_to(page, name, **kwargs)
+    page.keyboard.press(key)
+
+
+def choose_radio(page, group, label):
+    """Tab into the radio group (one Tab stop), then arrow keys move and select; Space selects the first."""
+    info = tab_to(page, None, group=group)
+    assert info["type"] == "radio", f"first stop in '{group}' is {describe(info)}, not a radio"
+    for _ in range(20):
+        if info["name"] == label:
+            if not info["checked"]:
+                page.keyboard.press("Space")
+            break
+        page.keyboard.press("ArrowDown")
+        info = focused(page)
+        assert info["focusVisible"], f"no visible focus indicator on {describe(info)} (WCAG 2.4.7)"
+    else:
+        pytest.fail(f"arrow keys in '{group}' never reached '{label}'")
+    assert focused(page)["checked"], f"'{label}' was not selected"
+
+
+def check_box(page, name, **kwargs):
+    info = tab_to(page, name, **kwargs)
+    if not info["checked"]:
+        page.keyboard.press("Space")
+    assert focused(page)["checked"], f"Space did not check '{name}'"
+
+
+def choose_option(page, name, option, **kwargs):
+    """A closed native select: arrow keys change the selected option."""
+    tab_to(page, name, **kwargs)
+    labels = page.evaluate("Array.from(document.activeElement.options, (o) => o.text.trim())")
+    assert option in labels, f"'{option}' is not an option of '{name}': {labels}"
+    steps = labels.index(option) - page.evaluate("document.activeElement.selectedIndex")
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    assert page.evaluate("document.activeElement.selectedOptions[0].text.trim()") == option
+
+
+def keyboard_login(page, live_server, username, password, outbox, next_path=""):
+    page.goto(f"{live_server.url}/inloggen/{next_path}")
+    start_page(page, "Inloggen")
+    type_into(page, "Inlognaam", username)
+    type_into(page, "Wachtwoord", password)
+    tab_to(page, "Inlognaam", backwards=True)  # Shift+Tab goes back through the same order
+    press(page, "Log on", "Enter")
+    expect(page.get_by_label("Verificatiecode")).to_be_visible()
+    start_page(page, "Inloggen")
+    type_into(page, "Verificatiecode", latest_sms_code(outbox))
+    press(page, "Inloggen", "Space")
+
+
+# --- 1. Login -----------------------------------------------------------------------------------------------
+
+
+def test_login_with_password_and_sms_code_by_keyboard_only(page, live_server, user_a, password, sms_outbox):
+    keyboard_login(page, live_server, user_a.username, password, sms_outbox)
+    expect(page.get_by_text(f"Ingelogd als {user_a.get_full_name()}")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"^{live_server.url}/(#inhoud)?$"))  # the skip link's fragment stays
+    assert_accessible(page)
+    # The signed-in header (menu, 'Uitloggen') is reachable and keeps a visible focus as well.
+    tab_to(page, "Uitloggen")
+
+
+# --- 2. 'Nieuwe gebruiker toevoegen' ---------------------------------------------------------------------------
+
+
+def test_org_admin_adds_a_user_by_keyboard_only_correcting_a_refused_address(
+    page, live_server, admin_a, password, sms_outbox
+):
+    keyboard_login(page, live_server, admin_a.username, password, sms_outbox, next_path="?next=/beheer/")
+    expect(page).to_have_url(re.compile(rf"^{live_server.url}/beheer/(#inhoud)?$"))
+    start_page(page, "Gebruikersbeheer")
+    tab_to(page, "Gebruikers", backwards=True)  # the menu is above the content
+    page.keyboard.press("Enter")
+
+    start_page(page, "Gebruikers")
+    press(page, "Nieuwe gebruiker toevoegen")
+
+    start_page(page, "Nieuwe gebruiker toevoegen")
+    type_into(page, "Voorletters", "A.")
+    type_into(page, "Voornaam", "Ayşe")
+    type_into(page, "Achternaam", "Çelik-Öztürk")
+    type_into(page, "E-mailadres", "info@zorg-a.nl")
+    type_into(page, "Mobiel nummer (niet verplicht)", "06 23456789")
+    type_into(page, "UZI-nummer (niet verplicht)", "123456789")
+    press(page, "Wijzigingen opslaan")
+
+    start_page(page, "Nieuwe gebruiker toevoegen")
+    expect(page.locator("#id_email_error")).to_contain_text("Gebruik een persoonlijk werk-e-mailadres")
+    assert not User.objects.filter(last_name="Çelik-Öztürk").exists()
+    type_into(page, "E-mailadres", "a.celik@zorg-a.nl")
+    press(page, "Wijzigingen opslaan", "Space")
+
+    start_page(page, "De gegevens zijn opgeslagen")
+    expect(page.locator("dd.login-name")).to_have_text("acelikozturk")
+    assert User.objects.get(username="acelikozturk").email == "a.celik@zorg-a.nl"
+    press(page, "Verder")
+    start_page(page, "Gebruikers")
+
+
+# --- 3. A regular Wlz application -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _wlz_ready(org_a, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
+
+
+def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, user_a, password, sms_outbox, _wlz_ready):
+    keyboard_login(page, live_server, user_a.username, password, sms_outbox)
+    start_page(page, f"Welkom, {user_a.first_name}")
+    press(page, "Nieuwe aanvraag")
+
+    start_page(page, "Kies aanvraag")
+    choose_radio(page, "Welke aanvraag wilt u doen?", "Reguliere Wlz-aanvraag")
+    press(page, "Verder")
+
+    start_page(page, "Soort aanvraag")
+    choose_radio(page, "Soort Wlz-aanvraag", "Eerste aanvraag")
+    press(page, "Verder")
+
+    start_page(page, "Cliënt")
+    type_into(page, "BSN", "111222333")
+    type_into(page, "Voorletters", "G.")
+    type_into(page, "Achternaam", "Smit")
+    type_date(page, "Geboortedatum", date(1940, 2, 1))
+    choose_radio(page, "Geslacht", "Vrouw")
+    type_into(page, "Straat en huisnummer", "Kastanjelaan 4")
+    type_into(page, "Postcode", "3511ab")
+    type_into(page, "Woonplaats", "Utrecht")
+    press(page, "Verder")
+
+    start_page(page, "Aanvrager en contactpersonen")
+    choose_radio(page, "Heeft de cliënt een wettelijk vertegenwoordiger?", "Nee")
+    choose_radio(page, "Wie ondertekent", "De cliënt zelf")
+    type_into(page, "Naam aanvrager", "G. Smit")
+    type_into(page, "Telefoonnummer aanvrager", "030 123 4567")
+    type_into(page, "Postadres: straat en huisnummer of postbus", "Kastanjelaan 4")
+    type_into(page, "Postadres: postcode", "3511 AB")
+    type_into(page, "Postadres: plaats", "Utrecht")
+    type_into(page, "Naam contactpersoon (niet verplicht)", "J. Smit")
+    choose_option(page, "Relatie tot de cliënt (niet verplicht)", "Zoon of dochter")
+    press(page, "Verder")
+
+    start_page(page, "Zorgvraag")
+    check_box(page, "Psychogeriatrische aandoening")
+    type_into(page, "Diagnose", "Dementie van het Alzheimertype.")
+    type_into(page, "Naam behandelaar die de diagnose stelde", "Dr. A. de Wit")
+    type_into(page, "Functie van die behandelaar", "Specialist ouderengeneeskunde")
+    type_date(page, "Datum diagnose", date(2025, 12, 1))
+    type_into(page, "Ziekteverloop, behandelingen en complicaties", "Snel achteruit.")
+    choose_option(page, "Zorgwens (voorkeur cliënt)", "Verblijf in een instelling")
+    choose_radio(page, "Machtigt de cliënt", "Nee")
+    press(page, "Verder")
+
+    start_page(page, "Bijlagen")
+    choose_option(page, "Soort bijlage", "Diagnose van de behandelaar")
+    tab_to(page, "Bestand")
+    with page.expect_file_chooser() as chooser:  # the browser's own file dialog, opened from the keyboard
+        page.keyboard.press("Space")
+    chooser.value.set_files({"name": "diagnose.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    press(page, "Bijlage toevoegen")
+    expect(page.get_by_role("link", name="diagnose.pdf")).to_be_visible()
+    start_page(page, "Bijlagen")
+    press(page, "Verder")
+
+    start_page(page, "Controleren en indienen")
+    expect(page.get_by_text("De aanvraag is nog niet compleet")).to_have_count(0)
+    press(page, "Indienen")
+
+    start_page(page, "Aanvraag ingediend")
+    aanvraag = Aanvraag.objects.get()
+    assert aanvraag.status == "ingediend" and aanvraag.client_bsn == "111222333"
+    assert aanvraag.contactpersoon_relatie == "kind" and aanvraag.grondslagen == ["02"]
+    assert aanvraag.client_date_of_birth == date(1940, 2, 1) and aanvraag.bijlagen.count() == 1
+    expect(page.get_by_text(f"Het kenmerk is {aanvraag.reference}.")).to_be_visible()
