@@ -87,22 +87,40 @@ def tab_to(page, name, *, group=None, limit=80, backwards=False):
     )
 
 
+def _skip_link_to_content(page):
+    info = focused(page)
+    assert info is not None and info["name"] == "Naar de inhoud", (
+        f"first Tab stop is {describe(info)}, not the skip link"
+    )
+    assert info["focusVisible"] and info["onScreen"], "the skip link is not visible when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud", "the skip link did not move focus to the content"
+
+
 def start_page(page, heading):
-    """A new page: it is the one expected, axe passes, and the first Tab stop is the skip link, which moves the
-    focus to the main content, so the next Tab starts there."""
+    """A new page: it is the one expected and axe passes. The first Tab stop is the skip link, which moves the focus
+    to the main content; from there Tab runs through every control to the end of the page (no trap, every stop
+    with a visible focus) and wraps round to the skip link again; Enter leaves the focus at the content's start."""
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     assert_accessible(page)
     autofocused = focused(page)
     if autofocused is None:
         page.keyboard.press("Tab")
-        info = focused(page)
-        assert info is not None and info["name"] == "Naar de inhoud", f"first Tab stop is {describe(info)}"
-    else:  # a field with autofocus (the login form): the skip link is still the first stop, before the header
+        _skip_link_to_content(page)
+    else:  # a field with autofocus (the login form) must be in the content; the cycle below finds the skip link
         assert page.evaluate("!!document.activeElement.closest('#inhoud')"), f"autofocus on {describe(autofocused)}"
-        info = tab_to(page, "Naar de inhoud", backwards=True)
-    assert info["focusVisible"] and info["onScreen"], "the skip link is not visible when focused"
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "inhoud", "the skip link did not move focus to the content"
+    seen = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        info = focused(page)
+        seen.append(describe(info))
+        if info is None:  # past the last control
+            break
+        assert info["focusVisible"], f"no visible focus indicator on {describe(info)} (WCAG 2.4.7)"
+    else:
+        pytest.fail(f"Tab never left {page.url} (a focus trap?); focus order seen:\n  " + "\n  ".join(seen))
+    page.keyboard.press("Tab")
+    _skip_link_to_content(page)
 
 
 def type_into(page, name, text, **kwargs):
