@@ -239,6 +239,7 @@ if REDIS_URL:
     # than CELERY_TASK_TIME_LIMIT, or a slow task would run twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+        "unacked_restore_throttle": 1,  # look for such tasks every 10 s, not every 100 s (kombu's default)
         "socket_connect_timeout": 2,
     }
 else:
