@@ -1,6 +1,7 @@
 """Redis down (our own redis-server, killed; the machine's Redis is left alone): pages that need no queue
 keep working, login keeps working, and a mail that cannot be queued is sent at once instead of lost."""
 
+import json
 import time
 
 import pytest
@@ -39,11 +40,14 @@ def timed(call):
 
 
 def test_with_redis_up_the_mail_is_queued_not_sent_in_the_request(on_own_redis, client, user_a):
-    response = client.post("/wachtwoord/aanvragen/", {"username": user_a.username}, follow=True)
-    assert response.status_code == 200
+    response = client.post("/wachtwoord/aanvragen/", {"username": user_a.username}, HTTP_X_REQUEST_ID="req-queued-01")
+    assert response.status_code == 302
     assert mail.outbox == []  # it waits on the queue for a worker
     queued = redis.Redis.from_url(on_own_redis.url)
     assert queued.llen("celery") == 1
+    message = json.loads(queued.lindex("celery", 0))
+    # The worker's log line for this task will carry the request's id (portero/logging.py).
+    assert message["headers"]["portero_request_id"] == "req-queued-01"
     assert any(b"ratelimit:pwreq" in key for key in queued.keys())  # the limits are counted in Redis
 
 
