@@ -63,8 +63,8 @@ def concrete(route: str, world) -> str:
     return "/" + path
 
 
-def routes():
-    for name, route in walk(get_resolver()):
+def routes(urlconf=None):
+    for name, route in walk(get_resolver(urlconf)):
         yield pytest.param(name, route, id=name)
 
 
@@ -76,9 +76,9 @@ def assert_nothing_of_b(response, url):
         assert marker not in text, f"{url} showed {marker!r} of organisation B"
 
 
-def requests(http, url):
-    yield "GET", http.get(url)
-    yield "POST", http.post(url, {"bsn": "123456782", "username": "beheerderb", "confirm": "Ja"})
+def requests(http, url, **extra):
+    yield "GET", http.get(url, **extra)
+    yield "POST", http.post(url, {"bsn": "123456782", "username": "beheerderb", "confirm": "Ja"}, **extra)
 
 
 @pytest.mark.parametrize(("name", "route"), list(routes()))
@@ -107,4 +107,28 @@ def test_organisation_a_gets_nothing_of_b(client, world_b, request, persona, nam
                 assert response.status_code == 302, (method, url, response.status_code)
             elif takes_b_record and name not in PUBLIC:
                 assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+    assert world_b.snapshot() == before
+
+
+BEHEER_HOST, AANVRAAG_HOST = "beheer.example.nl", "aanvraag.example.nl"
+
+
+@pytest.mark.parametrize("persona", ["user_a", "admin_a"])
+@pytest.mark.parametrize(
+    ("name", "route"), [p for p in routes("portero.urls_beheer") if not p.values[1].startswith("admin/")]
+)
+def test_on_their_own_hosts_organisation_a_gets_nothing_of_b(client, settings, world_b, request, persona, name, route):
+    """BEHEER_HOST and AANVRAAG_HOST set: the beheer host's own URL configuration, swept the same way (its admin
+    is the admin swept above). The other site's paths only redirect to the other host."""
+    settings.BEHEER_HOST, settings.AANVRAAG_HOST = BEHEER_HOST, AANVRAAG_HOST
+    settings.ALLOWED_HOSTS = [BEHEER_HOST, AANVRAAG_HOST]
+    login_client(client, request.getfixturevalue(persona))
+    url = concrete(route, world_b)
+    takes_b_record = bool(re.search(r"<(?:\w+:)?(pk|bijlage_pk|username)>", route))
+    before = world_b.snapshot()
+    for method, response in requests(client, url, HTTP_HOST=BEHEER_HOST):
+        assert_nothing_of_b(response, url)
+        sent_away = response.status_code == 302 and response["Location"].startswith(f"https://{AANVRAAG_HOST}/")
+        if takes_b_record and name not in PUBLIC and not sent_away:
+            assert response.status_code in (403, 404, 405), (method, url, response.status_code)
     assert world_b.snapshot() == before
