@@ -24,8 +24,14 @@ class WorldB:
     user: User
     submitted: Aanvraag
     concept: Aanvraag
+    wzd_concept: Aanvraag
+    partnerverblijf_concept: Aanvraag
     bijlage: Bijlage
     target: Aanvraag | None = None  # which of B's applications the sweep aims at
+
+    @property
+    def applications(self) -> tuple[Aanvraag, ...]:
+        return (self.submitted, self.concept, self.wzd_concept, self.partnerverblijf_concept)
 
     def snapshot(self) -> dict:
         """Everything of B that an attack could change."""
@@ -58,5 +64,19 @@ def world_b(admin_b, settings, tmp_path):
     concept = aanvraag_services.aanvraag_concept_save(
         aanvraag=concept, values={"client_bsn": B_CLIENT_BSN, "client_last_name": "Quaadvliet"}
     )
-    bijlage = submitted.bijlagen.get()
-    return WorldB(admin=admin_b, user=user, submitted=submitted, concept=concept, bijlage=bijlage, target=submitted)
+    wzd = aanvraag_services.aanvraag_create(user=user, soort="wzd21")
+    aanvraag_services.aanvraag_concept_save(
+        aanvraag=wzd, values={"client_bsn": B_CLIENT_BSN, "instelling_naam": "Quaadvliet"}
+    )
+    partner = aanvraag_services.aanvraag_create(user=user, soort="partnerverblijf")
+    aanvraag_services.aanvraag_concept_save(aanvraag=partner, values={"partner_last_name": "Quaadvliet"})
+    return WorldB(
+        admin=admin_b,
+        user=user,
+        submitted=submitted,
+        concept=concept,
+        wzd_concept=wzd,
+        partnerverblijf_concept=partner,
+        bijlage=submitted.bijlagen.get(),
+        target=submitted,
+    )

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from aanvragen import services as aanvraag_services
 from aanvragen.choices import ConsentKind
 from aanvragen.demo import seed_demo_clients
-from tests.aanvragen.helpers import STEP_DATA, pdf_upload
+from tests.aanvragen.helpers import (
+    COMBINATIE_STEP_DATA,
+    PARTNERVERBLIJF_STEP_DATA,
+    STEP_DATA,
+    WZD_STEP_DATA,
+    pdf_upload,
+)
 from tests.conftest import login_client
 from tests.factories import PASSWORD, UserFactory
 from tests.orgadmin.conftest import user_form_data
@@ -101,11 +107,15 @@ class World:
     user: object
     admin: object
     other: object
-    concept: object
+    concepts: dict  # one concept per kind of application
 
 
-def step_target(slug):
-    return Target("user_a", lambda w: reverse("aanvragen:step", args=[w.concept.pk, slug]), lambda w: STEP_DATA[slug])
+def step_target(kind, step_data, slug, persona="user_a"):
+    return Target(
+        persona,
+        lambda w: reverse("aanvragen:step", args=[w.concepts[kind].pk, slug]),
+        lambda w: step_data[slug],
+    )
 
 
 TARGETS = {
@@ -143,17 +153,32 @@ TARGETS = {
     ),
     "kies aanvraag": Target("user_a", lambda w: reverse("aanvragen:new"), lambda w: {"soort": "wlz"}),
     "aanvragen filteren": Target("user_a", lambda w: reverse("aanvragen:list"), method="get"),
-    **{f"stap {slug}": step_target(slug) for slug in STEP_DATA},
+    **{f"wlz: stap {slug}": step_target("wlz", STEP_DATA, slug) for slug in STEP_DATA},
+    **{f"wzd: stap {slug}": step_target("wzd21", WZD_STEP_DATA, slug) for slug in WZD_STEP_DATA},
+    **{
+        f"combinatie: stap {slug}": step_target("combinatie", COMBINATIE_STEP_DATA, slug)
+        for slug in COMBINATIE_STEP_DATA
+    },
+    **{
+        f"partnerverblijf: stap {slug}": step_target("partnerverblijf", PARTNERVERBLIJF_STEP_DATA, slug, "admin_b")
+        for slug in PARTNERVERBLIJF_STEP_DATA
+    },
 }
 
 
 @pytest.fixture
-def world(org_a, admin_a, user_a, settings, tmp_path):
+def world(org_a, admin_a, user_a, admin_b, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     seed_demo_clients()
     other = UserFactory(organisation=org_a, username="anderea")
-    concept = aanvraag_services.aanvraag_create(user=user_a, soort="wlz")
-    return World(user=user_a, admin=admin_a, other=other, concept=concept)
+    create = aanvraag_services.aanvraag_create
+    concepts = {
+        "wlz": create(user=user_a, soort="wlz"),
+        "wzd21": create(user=user_a, soort="wzd21"),
+        "combinatie": create(user=user_a, soort="wlz", combinatie=True),
+        "partnerverblijf": create(user=admin_b, soort="partnerverblijf"),  # organisation B has profile Volledig
+    }
+    return World(user=user_a, admin=admin_a, other=other, concepts=concepts)
 
 
 def assert_escaped(http, response):
@@ -219,7 +244,7 @@ def test_every_field_of_every_form_takes_nul_bytes_huge_values_and_html(client, 
 @example(name="\x00.pdf")
 def test_fuzzed_attachment_names_never_break_and_come_back_escaped(client, world, name):
     http = login_client(client, world.user)
-    url = reverse("aanvragen:bijlagen", args=[world.concept.pk])
+    url = reverse("aanvragen:bijlagen", args=[world.concepts["wlz"].pk])
     before = database_fingerprint()
     response = http.post(url, {"soort": "diagnose", "file": pdf_upload(name=name[:200] or "x")})
     assert response.status_code in (200, 302), response.status_code

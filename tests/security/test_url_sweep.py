@@ -36,7 +36,7 @@ def walk(resolver, prefix="", namespace=""):
 
 # How to fill each URL parameter with organisation B's data (or a valid constant where it names no record).
 PARAMETERS = {
-    "pk": lambda b: b.target.pk,  # the submitted application, then the concept
+    "pk": lambda b: b.target.pk,  # each of B's applications in turn: submitted, concepts of every kind
     "bijlage_pk": lambda b: b.bijlage.pk,
     "username": lambda b: b.admin.username,
     "step": lambda b: flow_for(b.target).steps[0].slug,
@@ -99,7 +99,8 @@ def test_organisation_a_gets_nothing_of_b(client, world_b, request, persona, nam
     login_client(client, request.getfixturevalue(persona))
     takes_b_record = bool(re.search(r"<(?:\w+:)?(pk|bijlage_pk|username|object_id)>|\(\?P<object_id>", route))
     before = world_b.snapshot()
-    for world_b.target in (world_b.submitted, world_b.concept):
+    aims = world_b.applications if re.search(r"<(?:\w+:)?pk>", route) else (world_b.submitted,)
+    for world_b.target in aims:
         for method, response in requests(client, url := concrete(route, world_b)):
             assert_nothing_of_b(response, url)
             if route.startswith("admin/") and name != "admin:logout":
