@@ -1,6 +1,14 @@
 from django import template
 
+from aanvragen.services import bsn_mask
+
 register = template.Library()
+
+
+@register.filter
+def bsn_masked(bsn: str) -> str:
+    """Lists and mails show only the last three digits of a BSN (aanvragen.services.bsn_mask)."""
+    return bsn_mask(bsn or "")
 
 
 @register.filter

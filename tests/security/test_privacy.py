@@ -7,17 +7,19 @@ Log lines redacted by the logging filter: tests/test_logging.py."""
 
 import logging
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from aanvragen.choices import ConsentKind
 from aanvragen.demo import seed_demo_clients
 from aanvragen.models import AccessLogEntry
-from tests.aanvragen.helpers import submitted_aanvraag
+from tests.aanvragen.helpers import decided_wzd, submitted_aanvraag
 from tests.conftest import login_client, two_factor_login
 from tests.security.conftest import B_CLIENT_BSN
 from tests.security.test_url_sweep import walk
@@ -142,11 +144,13 @@ def test_no_screen_changes_or_deletes_the_access_log(register, client, client_as
     assert list(AccessLogEntry.objects.values()) == snapshot
 
 
-def test_lists_show_no_full_bsn(client, user_a, world_b, settings, tmp_path):
-    """The organisation's own lists (applications, decisions) mask the BSN of their own clients too."""
+def test_lists_show_no_full_bsn(client, user_a, staff, world_b, settings, tmp_path):
+    """The organisation's own lists (applications, expiring art. 21 decisions) mask the BSN of its own clients."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     http = login_client(client, user_a)
     aanvraag = submitted_aanvraag(user_a, client_bsn=B_CLIENT_BSN)
+    decided_wzd(user_a, staff, timezone.localdate() + timedelta(weeks=9), client_bsn=B_CLIENT_BSN)
+    assert B_CLIENT_BSN[-3:] in http.get(reverse("aanvragen:besluiten")).content.decode()  # the decision is listed
     for name, route in walk(get_resolver()):
         if route.startswith("admin/") or "<" in route:
             continue
