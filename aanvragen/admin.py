@@ -30,9 +30,13 @@ from aanvragen.views import posted
 from accounts.models import Organisation
 
 
-def log_staff_access(request, response, bsn_query) -> None:
-    """Opening (or saving) a client or an application in the admin is an access to client data."""
-    bsn = bsn_query.first() if response.status_code in (200, 302) else None
+def log_staff_access(model_admin, request, response, object_id: str, bsn_field: str) -> None:
+    """Opening (or saving) a client or an application in the admin is an access to client data. A mistyped or
+    unknown id opened nothing, so it logs nothing (get_object answers None for it, never an error)."""
+    if response.status_code not in (200, 302):
+        return
+    obj = model_admin.get_object(request, unquote(object_id))
+    bsn = getattr(obj, bsn_field) if obj is not None else None
     if bsn:
         services.client_access_by_staff(
             user=request.user, bsn=bsn, changed=response.status_code == 302, request=request
@@ -63,7 +67,7 @@ class ClientAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        log_staff_access(request, response, Client.objects.filter(pk=object_id).values_list("bsn", flat=True))
+        log_staff_access(self, request, response, object_id, "bsn")
         return response
 
 
@@ -78,8 +82,7 @@ class ClientConsentAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        bsn_query = ClientConsent.objects.filter(pk=object_id).values_list("client_bsn", flat=True)
-        log_staff_access(request, response, bsn_query)
+        log_staff_access(self, request, response, object_id, "client_bsn")
         return response
 
 
@@ -170,7 +173,7 @@ class AanvraagAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        log_staff_access(request, response, Aanvraag.objects.filter(pk=object_id).values_list("client_bsn", flat=True))
+        log_staff_access(self, request, response, object_id, "client_bsn")
         return response
 
     def get_urls(self):

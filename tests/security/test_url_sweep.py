@@ -133,3 +133,20 @@ def test_on_their_own_hosts_organisation_a_gets_nothing_of_b(client, settings, w
         if takes_b_record and name not in PUBLIC and not sent_away:
             assert response.status_code in (403, 404, 405), (method, url, response.status_code)
     assert world_b.snapshot() == before
+
+
+def test_ciz_staff_get_no_server_error_on_any_admin_url_with_real_or_mistyped_ids(client, staff, world_b):
+    """The admin, as a CIZ superuser, with B's real ids and with ids that are no ids at all."""
+    login_client(client, staff)
+    failures = []
+    for name, route in walk(get_resolver()):
+        if not route.startswith("admin/"):
+            continue
+        for url in {concrete(route, world_b), "/" + re.sub(r"<(?:\w+:)?\w+>", "abc", route)}:
+            try:
+                status = client.get(url).status_code
+            except Exception as error:  # noqa: BLE001 (the test client re-raises what would be a 500)
+                status = repr(error)[:100]
+            if status not in (200, 302, 403, 404, 405):
+                failures.append((name, url, status))
+    assert failures == []
