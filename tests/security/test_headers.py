@@ -4,9 +4,31 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from tests.conftest import login_client
+from tests.security.test_url_sweep import concrete, walk
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def assert_security_headers(response, url):
+    csp = response.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp, url
+    assert response.get("X-Frame-Options") == "DENY", url
+    assert response.get("X-Content-Type-Options") == "nosniff", url
+    assert response.get("Referrer-Policy") == "same-origin", url
+
+
+def test_every_response_of_every_url_carries_the_security_headers(client, admin_a, world_b):
+    """Pages, redirects, 403s and 404s alike; anonymous and logged in."""
+    for http in (client, login_client(Client(), admin_a)):
+        for _name, route in walk(get_resolver()):
+            url = concrete(route, world_b)
+            assert_security_headers(http.get(url), url)
+    assert_security_headers(client.get("/bestaat-niet/"), "/bestaat-niet/")
 
 
 def test_security_headers_on_the_login_page(client):
