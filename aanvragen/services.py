@@ -49,7 +49,7 @@ from aanvragen.models import (
     SpotCheck,
     SpotCheckItem,
 )
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.services import audit_log, client_address
 
 # Which consent each client-data action needs; one kind never stands in for another.
@@ -812,11 +812,11 @@ def wzd_renewal_reminders_send(*, today: date | None = None) -> int:
 
 # --- Steekproeven (spot checks) ---
 # Audit actions of the spot checks and sanctions, in the accounts audit log (AuditEvent) next to the account events.
-SPOT_CHECK_DRAWN = "spot_check_drawn"
-SPOT_CHECK_OUTCOME_RECORDED = "spot_check_outcome_recorded"
-SPOT_CHECK_CLOSED = "spot_check_closed"
-ORGANISATION_WARNED = "organisation_warned"
-ORGANISATION_SUSPENDED = "organisation_suspended"
+SPOT_CHECK_DRAWN = AuditEvent.Action.SPOT_CHECK_DRAWN
+SPOT_CHECK_OUTCOME_RECORDED = AuditEvent.Action.SPOT_CHECK_OUTCOME_RECORDED
+SPOT_CHECK_CLOSED = AuditEvent.Action.SPOT_CHECK_CLOSED
+ORGANISATION_WARNED = AuditEvent.Action.ORGANISATION_WARNED
+ORGANISATION_SUSPENDED = AuditEvent.Action.ORGANISATION_SUSPENDED
 
 Outcome = SpotCheckItem.Outcome
 SanctionKind = OrganisationSanction.Kind

@@ -49,6 +49,16 @@ class OrganisationAdmin(admin.ModelAdmin):
             )
         )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            services.organisation_changed(
+                organisation=obj,
+                before={name: form.initial.get(name) for name in form.changed_data},
+                actor=request.user,
+                request=request,
+            )
+
     @admin.display(description=_("actieve gebruikers"), ordering="active_user_count")
     def active_users(self, obj):
         return obj.active_user_count

@@ -31,7 +31,12 @@ class Organisation(models.Model):
     contract_start = models.DateField(_("contract ingangsdatum"), default=timezone.localdate)
     contract_end = models.DateField(_("contract einddatum"), null=True, blank=True)
     is_suspended = models.BooleanField(
-        _("toegang opgeschort"), default=False, help_text=_("Opgeschort: de organisatie kan geen aanvragen indienen.")
+        _("toegang opgeschort"),
+        default=False,
+        help_text=_(
+            "Opgeschort: de gebruikers van de organisatie kunnen niet inloggen en geen aanvragen indienen. Schort op "
+            "met de actie 'Organisatie opschorten', zodat het besluit met reden wordt vastgelegd."
+        ),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
@@ -238,6 +243,12 @@ class AuditEvent(models.Model):
         USER_CHANGED = "user_changed", _("account gewijzigd")
         USER_DELETED = "user_deleted", _("account verwijderd")
         USER_DEACTIVATED = "user_deactivated", _("account inactief gemaakt")
+        ORGANISATION_CHANGED = "organisation_changed", _("organisatie gewijzigd")
+        SPOT_CHECK_DRAWN = "spot_check_drawn", _("steekproef getrokken")
+        SPOT_CHECK_OUTCOME_RECORDED = "spot_check_outcome_recorded", _("uitkomst steekproef vastgelegd")
+        SPOT_CHECK_CLOSED = "spot_check_closed", _("steekproef afgerond")
+        ORGANISATION_WARNED = "organisation_warned", _("organisatie gewaarschuwd")
+        ORGANISATION_SUSPENDED = "organisation_suspended", _("toegang organisatie opgeschort")
 
     created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)

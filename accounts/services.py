@@ -67,6 +67,22 @@ def audit_log(
     )
 
 
+def organisation_changed(
+    *, organisation: Organisation, before: dict[str, Any], actor: User, request: HttpRequest | None = None
+) -> AuditEvent:
+    """CIZ staff changed an organisation's data (contract, profile, suspension) in the admin: before and after in the
+    audit log, so that lifting or setting a suspension there is never silent."""
+    after = {name: getattr(organisation, name) for name in before}
+    return audit_log(
+        Action.ORGANISATION_CHANGED,
+        actor=actor,
+        organisation=organisation,
+        request=request,
+        before={name: str(value) for name, value in before.items()},
+        after={name: str(value) for name, value in after.items()},
+    )
+
+
 # --- Validation shared by every path that writes a user ---------------------------------------------
 
 

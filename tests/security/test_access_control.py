@@ -97,3 +97,27 @@ def test_an_old_session_of_an_inactive_or_deleted_account_opens_nothing(client, 
     assert client.get("/aanvragen/").status_code == 200
     services.user_deactivate_idle(user=user)
     assert client.get("/aanvragen/")["Location"].startswith("/inloggen/")
+
+
+def test_lifting_or_setting_a_suspension_in_the_admin_is_audited(client_as, staff, org_a):
+    """Suspending is done with 'Organisatie opschorten' (a sanction with its reason); the plain admin form
+    still lets CIZ lift it, and that is never silent."""
+    from django.urls import reverse
+
+    from accounts.models import AuditEvent
+
+    type(org_a).objects.filter(pk=org_a.pk).update(is_suspended=True)
+    http = client_as(staff)
+    url = reverse("admin:accounts_organisation_change", args=[org_a.pk])
+    form = http.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "is_suspended"}
+    data.update({
+        "contract_start": "2020-01-01", "email_domains-TOTAL_FORMS": "1", "email_domains-INITIAL_FORMS": "1",
+        "email_domains-0-id": str(org_a.email_domains.get().pk), "email_domains-0-domain": "zorg-a.nl",
+        "email_domains-0-organisation": str(org_a.pk),
+    })  # fmt: skip
+    response = http.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AuditEvent.objects.get(action="organisation_changed", organisation=org_a)
+    assert event.actor == staff
+    assert event.detail["before"]["is_suspended"] == "True" and event.detail["after"]["is_suspended"] == "False"
