@@ -110,3 +110,17 @@ def own_postgres():
     except subprocess.CalledProcessError:
         pass
     shutil.rmtree(server.folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _portero_celery_app_is_current():
+    """Task proxies (shared_task) run on the current Celery app; a test elsewhere may have made a producer app
+    current (Celery('probe', ...)). These tests configure and patch Portero's own app."""
+    from celery import _state
+
+    from portero.celery import app
+
+    previous = _state.get_current_app()
+    app.set_current()
+    yield
+    previous.set_current()

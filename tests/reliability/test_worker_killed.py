@@ -72,7 +72,7 @@ def test_worker_killed_mid_mail_the_task_runs_again_and_the_mail_goes_once(
     type(org_a).objects.filter(pk=org_a.pk).update(contract_start="2020-01-01")
     aanvraag = submitted_aanvraag(user_a)
     Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=None)  # the test's eager run already sent one
-    producer = Celery("probe", broker=own_redis.url)
+    producer = Celery("probe", broker=own_redis.url, set_as_current=False)
 
     first, _log = start("eerste")
     producer.send_task(TASK, args=[aanvraag.pk])
