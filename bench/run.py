@@ -205,6 +205,15 @@ def wrk(url: str, *, seconds: int = 0, cookies=(), paths=(), requests_per_thread
     return result
 
 
+def drive(base: str, cookie: str, paths: list[str], requests: int) -> dict:
+    """`requests` GETs one after another, cycling through paths; non-200 answers count as errors."""
+    errors = 0
+    for i in range(requests):
+        status, _body = fetch(base + paths[i % len(paths)], cookie)
+        errors += status != 200
+    return {"requests": requests, "errors": errors}
+
+
 def measure_pages(ids: dict, *, seconds: int, rounds: int) -> list[dict]:
     server = Gunicorn(workers=3)
     try:
@@ -271,11 +280,11 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
                 raise RuntimeError(f"memory mix: {path} answered {status}")
         (worker,) = server.worker_pids()
         start = rss_mb(worker)
-        # One wrk thread: it stops after exactly `requests` answers and closes its connection (a second thread
-        # that stopped early would hold an open, silent connection until gunicorn's timeout kills the worker).
-        first = wrk(server.base, cookies=cookies, paths=paths, requests_per_thread=requests, threads=1)
+        # A plain sequential client, not wrk: wrk stopped after N answers leaves a connected socket without a
+        # request, and gunicorn's timeout then kills the very worker being measured.
+        first = drive(server.base, cookies[0], paths, requests)
         after_first = rss_mb(worker)
-        second = wrk(server.base, cookies=cookies, paths=paths, requests_per_thread=requests, threads=1)
+        second = drive(server.base, cookies[0], paths, requests)
         after_second = rss_mb(worker)
     finally:
         server.stop()
