@@ -59,11 +59,17 @@ def worker(tmp_path):
 def producer(tmp_path, env) -> Celery:
     """A separate Celery client with the worker's broker settings (the test process itself runs tasks eagerly)."""
     if settings.REDIS_URL:
-        return Celery("probe", broker=settings.REDIS_URL, task_default_queue=env["CELERY_TASK_DEFAULT_QUEUE"])
+        return Celery(
+            "probe",
+            broker=settings.REDIS_URL,
+            task_default_queue=env["CELERY_TASK_DEFAULT_QUEUE"],
+            set_as_current=False,  # else later tests' task proxies run on this app, not eagerly on Portero's
+        )
     queue = str(tmp_path / "celery" / "queue")
     Path(queue).mkdir(parents=True, exist_ok=True)
     return Celery(
         "probe",
+        set_as_current=False,
         broker="filesystem://",
         broker_transport_options={
             "data_folder_in": queue,
