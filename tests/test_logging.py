@@ -4,10 +4,12 @@ SMS code, link token or BSN, also with every logger at DEBUG (SQL with its param
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import connection
 
@@ -134,11 +136,28 @@ def test_redact_keeps_ordinary_numbers_and_paths():
     )
 
 
-def test_json_is_the_configured_format_when_asked(monkeypatch):
-    assert settings.LOG_FORMAT in ("plain", "json")
-    formatter = JsonFormatter()
-    record = logging.getLogger("x").makeRecord("x", logging.INFO, __file__, 1, "bsn %s", (BSN,), None)
-    assert json.loads(formatter.format(record))["message"] == "bsn [verborgen]"
+@pytest.mark.parametrize("log_format", ["json", "plain"])
+def test_the_configured_format_is_what_a_fresh_process_writes(log_format, tmp_path):
+    """LOG_FORMAT as in production: a new process with the real settings writes one line per record."""
+    script = "import django, logging; django.setup(); logging.getLogger('portero.x').warning('bsn %s', '100023757')"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portero.settings",
+        "LOG_FORMAT": log_format,
+        "PORTERO_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    (line,) = result.stderr.splitlines()
+    if log_format == "json":
+        assert json.loads(line) | {"time": "-"} == {
+            "time": "-",
+            "level": "WARNING",
+            "logger": "portero.x",
+            "message": "bsn [verborgen]",
+            "request_id": "-",
+        }
+    else:
+        assert line.endswith("WARNING portero.x [-] bsn [verborgen]")
 
 
 def test_the_request_line_names_the_logged_in_user_by_id(client_as, user_a, all_records):
