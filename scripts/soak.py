@@ -11,12 +11,10 @@ ever sends traffic to 127.0.0.1. Exit status 0 only with zero errors and everyth
 # ruff: noqa: S603, S607 - starts the project's own programs with fixed arguments
 import argparse
 import email
-import os
 import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,14 +27,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PASSWORD = "Zomer#Tulp2026"
+from tests.reliability.conftest import find_free_port, production_env  # noqa: E402 - root is on the path now
+
+PASSWORD = "Zomer#Tulp2026"  # tests.factories.PASSWORD (that module needs Django set up)
 BSN = "100023757"  # in the demo register
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(env, *args, **kwargs):
@@ -166,26 +160,17 @@ def main():
     options = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="portero-soak-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portero.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": "soak-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{options.database}",
-        "REDIS_URL": options.redis,
-        "PORTERO_VAR_DIR": str(var),
-        "PRIVATE_MEDIA_ROOT": str(var / "private"),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "SMS_GATEWAY": "outbox",
-        "CELERY_TASK_DEFAULT_QUEUE": "portero-soak",
-        "PORTERO_BASE_URL": f"http://127.0.0.1:{port}",
-        "LOG_FORMAT": "json",
-    }
+    port = find_free_port()
+    env = production_env(
+        var,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{options.database}",
+        REDIS_URL=options.redis,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        SMS_GATEWAY="outbox",
+        CELERY_TASK_DEFAULT_QUEUE="portero-soak",
+        PORTERO_BASE_URL=f"http://127.0.0.1:{port}",
+        LOG_FORMAT="json",
+    )
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
     subprocess.run([*psql, f"DROP DATABASE IF EXISTS {options.database}"], check=True)
     subprocess.run([*psql, f"CREATE DATABASE {options.database}"], check=True)

@@ -21,6 +21,24 @@ def find_free_port() -> int:
         return sock.getsockname()[1]
 
 
+def production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a Portero process with the production settings, on loopback, for tests and the soak."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portero.settings",
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": "reliability-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "PORTERO_VAR_DIR": str(var_dir),
+        "PRIVATE_MEDIA_ROOT": str(var_dir / "private"),
+    }
+    env.pop("REDIS_URL", None)
+    return {**env, **overrides}
+
+
 @pytest.fixture
 def free_port() -> int:
     return find_free_port()

@@ -2,7 +2,6 @@
 production settings on it. During the outage every request gets a clean Dutch 503 (never a traceback); after
 the restart the app recovers by itself (persistent connections are health-checked)."""
 
-import os
 import re
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.reliability.conftest import find_free_port, wait_for_port
+from tests.reliability.conftest import find_free_port, production_env, wait_for_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,21 +24,13 @@ def app_on_own_postgres(own_postgres):
     port = find_free_port()
     tmp_path = own_postgres.folder / "app"  # not pytest's tmp_path: a parallel session's clean-up may remove it
     tmp_path.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portero.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": "reliability-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DATABASE_URL": own_postgres.url,
-        "DATABASE_CONN_MAX_AGE": "60",
-        "PORTERO_VAR_DIR": str(tmp_path),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-    }
-    env.pop("REDIS_URL", None)
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=own_postgres.url,
+        DATABASE_CONN_MAX_AGE="60",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        CELERY_TASK_ALWAYS_EAGER="1",
+    )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--no-input"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=240)
     subprocess.run(
