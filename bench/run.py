@@ -1,7 +1,7 @@
 """Portero benchmark: a country's data in PostgreSQL, the production settings under gunicorn, and each figure
 next to its reference measured in the same run.
 
-    make bench                                  # quick: BENCH_SCALE=0.05 (~100k accounts), a few minutes
+    make bench                                  # quick: BENCH_SCALE=0.05 (~100k accounts), ~15 min
     make bench BENCH_SCALE=1                    # national scale: 1M accounts, 10M clients, 5M applications
     .venv/bin/python bench/run.py --scale 0.05 --reuse     # measure again without re-seeding
 
