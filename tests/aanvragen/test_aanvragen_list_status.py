@@ -18,11 +18,6 @@ LIST = reverse("aanvragen:list")
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-@pytest.fixture(autouse=True)
-def _contract_started_long_ago(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
-
-
 # --- Deadline --------------------------------------------------------------------------------------------
 
 

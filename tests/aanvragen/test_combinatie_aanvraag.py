@@ -1,8 +1,6 @@
 """The combination application: Wlz and art. 21 in one submission, the Wlz part first, with the family-signing
 exception (DOMAIN.md §4.1, §4.3)."""
 
-from datetime import date
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -23,11 +21,6 @@ from tests.aanvragen.helpers import (
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("aanvragen:new")
-
-
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import threading
 import time
-from datetime import date
 
 import pytest
 from django.core import mail
@@ -15,9 +14,7 @@ from tests.aanvragen.helpers import COMPLETE_VALUES, pdf_upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_simultaneous_submits_create_one_application_and_one_mail(user_a, org_a, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
+def test_two_simultaneous_submits_create_one_application_and_one_mail(user_a):
     concept = services.aanvraag_create(user=user_a, soort="wlz")
     services.aanvraag_concept_save(aanvraag=concept, values=COMPLETE_VALUES)
     services.bijlage_add(aanvraag=concept, user=user_a, soort="diagnose", upload=pdf_upload())

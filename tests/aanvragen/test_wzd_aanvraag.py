@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 NEW = reverse("aanvragen:new")
 
 
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
-
-
 @pytest.fixture
 def http_a(client_as, user_a):
     return client_as(user_a)

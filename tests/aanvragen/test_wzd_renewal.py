@@ -28,11 +28,6 @@ def at(day: date, hour=0, minute=0, second=0):
     return time_machine.travel(datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=AMS), tick=False)
 
 
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
-
-
 @pytest.fixture
 def besluit(user_a, staff):
     with at(date(2026, 3, 10), 10):

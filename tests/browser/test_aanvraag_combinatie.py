@@ -1,8 +1,6 @@
 """Browser journey: a combination application, the Wlz part first and then art. 21, signed by family without a
 machtiging (the exception for a first Wlz application combined with art. 21)."""
 
-from datetime import date
-
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -20,16 +18,6 @@ from tests.conftest import assert_accessible, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Combinatie-aanvraag Wlz en Wzd artikel 21"
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
 
 
 def test_combination_application_wlz_part_first_then_art_21(page, live_server, user_a, password, sms_outbox):

@@ -10,11 +10,6 @@ from tests.conftest import assert_accessible, browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 def declare(page, button_name, given_by="Cliënt", reference="TOE-1"):
     page.get_by_role("link", name=button_name).click()
     assert_accessible(page)

@@ -17,11 +17,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def user_b(org_b):
     type(org_b).objects.filter(pk=org_b.pk).update(contract_start=date(2020, 1, 1))

@@ -1,8 +1,6 @@
 """Browser journeys: a complete Wlz application from 'Nieuwe aanvraag' to the receipt mail, resuming a concept,
 the list and detail, and a CIZ status change that the organisation sees."""
 
-from datetime import date
-
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -12,16 +10,6 @@ from tests.aanvragen.helpers import PDF, submitted_aanvraag
 from tests.conftest import assert_accessible, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
 
 
 def verder(page):

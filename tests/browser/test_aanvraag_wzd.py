@@ -15,16 +15,6 @@ from tests.conftest import assert_accessible, browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def _contract_started(org_a):
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
-
-
 def verder(page):
     page.get_by_role("button", name="Verder").click()
 

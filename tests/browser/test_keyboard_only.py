@@ -248,13 +248,7 @@ def test_org_admin_adds_a_user_by_keyboard_only_correcting_a_refused_address(
 # --- 3. A regular Wlz application -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def _wlz_ready(org_a, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    type(org_a).objects.filter(pk=org_a.pk).update(contract_start=date(2020, 1, 1))
-
-
-def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, user_a, password, sms_outbox, _wlz_ready):
+def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, user_a, password, sms_outbox):
     keyboard_login(page, live_server, user_a.username, password, sms_outbox)
     start_page(page, f"Welkom, {user_a.first_name}")
     press(page, "Nieuwe aanvraag")

@@ -47,8 +47,7 @@ class WorldB:
 
 
 @pytest.fixture
-def world_b(admin_b, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def world_b(admin_b):
     user = UserFactory(organisation=admin_b.organisation, username="zwartkruisb", last_name="Zwartkruis")
     for kind in ConsentKind.values:
         aanvraag_services.consent_record(

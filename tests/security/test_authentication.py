@@ -190,3 +190,15 @@ def test_a_link_cannot_be_used_for_another_account(client, user_a, org_a, django
     other.refresh_from_db()
     assert not other.check_password(NEW)
     assert not AuditEvent.objects.filter(target=other, action="password_set").exists()
+
+
+def test_rate_limit_keys_hold_a_hash_of_what_was_typed_never_the_text(client, monkeypatch):
+    """Whatever is typed as a login name (here HTML and spaces) is counted under a key without that text in it."""
+    from accounts import ratelimit
+
+    keys = []
+    real_add = ratelimit.cache.add
+    monkeypatch.setattr(ratelimit.cache, "add", lambda key, *a, **k: keys.append(key) or real_add(key, *a, **k))
+    name = "<x> " + "n" * 36  # as long as the form allows
+    client.post("/wachtwoord/aanvragen/", {"username": name})
+    assert keys and all(len(key) < 200 and "<x>" not in key for key in keys), keys

@@ -167,8 +167,7 @@ TARGETS = {
 
 
 @pytest.fixture
-def world(org_a, admin_a, user_a, admin_b, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def world(org_a, admin_a, user_a, admin_b):
     seed_demo_clients()
     other = UserFactory(organisation=org_a, username="anderea")
     create = aanvraag_services.aanvraag_create

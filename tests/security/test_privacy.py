@@ -144,9 +144,8 @@ def test_no_screen_changes_or_deletes_the_access_log(register, client, client_as
     assert list(AccessLogEntry.objects.values()) == snapshot
 
 
-def test_lists_show_no_full_bsn(client, user_a, staff, world_b, settings, tmp_path):
+def test_lists_show_no_full_bsn(client, user_a, staff, world_b):
     """The organisation's own lists (applications, expiring art. 21 decisions) mask the BSN of its own clients."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     http = login_client(client, user_a)
     aanvraag = submitted_aanvraag(user_a, client_bsn=B_CLIENT_BSN)
     decided_wzd(user_a, staff, timezone.localdate() + timedelta(weeks=9), client_bsn=B_CLIENT_BSN)

@@ -1,11 +1,12 @@
 """No page is reachable with a password alone: every URL pattern of the project is walked."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from accounts import services
 from tests.conftest import latest_sms_code
 from tests.factories import UserFactory
+from tests.security.test_url_sweep import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +16,6 @@ PUBLIC = {
     "accounts:password_request_done", "accounts:password_set", "accounts:password_set_done",
     "accounts:password_renew", "healthz", "orgadmin:start",
 }  # fmt: skip
-
-
-def walk(resolver, prefix="", namespace=""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
 
 
 def concrete(route: str) -> str:
