@@ -961,6 +961,35 @@ def _sanction_checked(*, organisation: Organisation, kind: str, note: str, spot_
     return note
 
 
+def _sanction_record(
+    *,
+    user: User,
+    organisation: Organisation,
+    kind: str,
+    decision: str,
+    note: str,
+    spot_check: SpotCheck | None,
+    request: HttpRequest | None,
+    **change: dict[str, bool],
+) -> OrganisationSanction:
+    """The decision (warning or suspension) as a sanction row, and its audit event."""
+    sanction = OrganisationSanction.objects.create(
+        organisation=organisation, kind=kind, decision=decision, spot_check=spot_check, note=note, decided_by=user
+    )
+    audit_log(
+        ORGANISATION_SUSPENDED if decision == OrganisationSanction.Decision.OPGESCHORT else ORGANISATION_WARNED,
+        actor=user,
+        organisation=organisation,
+        request=request,
+        sanction=sanction.pk,
+        kind=kind,
+        spot_check=spot_check.pk if spot_check else None,
+        note=note,
+        **change,
+    )
+    return sanction
+
+
 @transaction.atomic
 def organisation_warn(
     *,
@@ -974,25 +1003,15 @@ def organisation_warn(
     """CIZ contacted the organisation about careless use and warned it: the first step before a suspension."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     note = _sanction_checked(organisation=organisation, kind=kind, note=note, spot_check=spot_check)
-    sanction = OrganisationSanction.objects.create(
+    return _sanction_record(
+        user=user,
         organisation=organisation,
         kind=kind,
         decision=OrganisationSanction.Decision.WAARSCHUWING,
+        note=note,
         spot_check=spot_check,
-        note=note,
-        decided_by=user,
-    )
-    audit_log(
-        ORGANISATION_WARNED,
-        actor=user,
-        organisation=organisation,
         request=request,
-        sanction=sanction.pk,
-        kind=kind,
-        spot_check=spot_check.pk if spot_check else None,
-        note=note,
     )
-    return sanction
 
 
 @transaction.atomic
@@ -1029,27 +1048,17 @@ def organisation_suspend(
             )
     organisation.is_suspended = True
     organisation.save(update_fields=["is_suspended"])
-    sanction = OrganisationSanction.objects.create(
+    return _sanction_record(
+        user=user,
         organisation=organisation,
         kind=kind,
         decision=OrganisationSanction.Decision.OPGESCHORT,
+        note=note,
         spot_check=spot_check,
-        note=note,
-        decided_by=user,
-    )
-    audit_log(
-        ORGANISATION_SUSPENDED,
-        actor=user,
-        organisation=organisation,
         request=request,
-        sanction=sanction.pk,
-        kind=kind,
-        spot_check=spot_check.pk if spot_check else None,
-        note=note,
         before={"is_suspended": False},
         after={"is_suspended": True},
     )
-    return sanction
 
 
 def spot_check_access(*, user: User, spot_check: SpotCheck, changed: bool, request: HttpRequest | None) -> None:
