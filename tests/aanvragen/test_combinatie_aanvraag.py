@@ -24,11 +24,6 @@ NEW = reverse("aanvragen:new")
 
 
 @pytest.fixture
-def http_a(client_as, user_a):
-    return client_as(user_a)
-
-
-@pytest.fixture
 def combi(user_a):
     return services.aanvraag_create(user=user_a, soort="wlz", combinatie=True)
 

@@ -23,11 +23,6 @@ def concept(user_a):
     return services.aanvraag_create(user=user_a, soort="wlz")
 
 
-@pytest.fixture
-def http_a(client_as, user_a):
-    return client_as(user_a)
-
-
 def errors_of(response):
     return response.context["form"].errors
 

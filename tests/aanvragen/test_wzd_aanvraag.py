@@ -28,11 +28,6 @@ NEW = reverse("aanvragen:new")
 
 
 @pytest.fixture
-def http_a(client_as, user_a):
-    return client_as(user_a)
-
-
-@pytest.fixture
 def wzd(user_a):
     return services.aanvraag_create(user=user_a, soort="wzd21")
 
