@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -59,13 +59,18 @@ def user_list(request):
     form = UserSearchForm(request.GET)
     search = form.cleaned_data if form.is_valid() else {"zoeken": "", "verwijderd": False}
     sort = request.GET.get("sort", "")
-    users = selectors.users_for_admin_list(
-        admin=request.user, query=search["zoeken"], show_deleted=search["verwijderd"], sort=sort
+    page, found = selectors.user_list_page(
+        admin=request.user,
+        query=search["zoeken"],
+        show_deleted=search["verwijderd"],
+        sort=sort,
+        page_number=request.GET.get("pagina"),
     )
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("pagina"))
     context = {
         "form": form,
         "page": page,
+        "limited": found.limited,
+        "limit": number_format(found.count, force_grouping=True),
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "columns": _sort_columns(sort),
     }

@@ -194,11 +194,43 @@ def test_list_page_stays_within_its_query_budget(admin_client, org_a, django_ass
 
 
 def test_list_selector_never_returns_other_organisations(admin_a, admin_b, user_a):
-    users = selectors.users_for_admin_list(admin=admin_a, query="", show_deleted=True, sort="")
-    assert {u.organisation_id for u in users} == {admin_a.organisation_id}
+    found = selectors.users_for_admin_list(admin=admin_a, query="", show_deleted=True, sort="")
+    assert {u.organisation_id for u in found.users} == {admin_a.organisation_id}
 
 
 def test_remark_of_an_inactive_account_without_a_stored_reason_is_the_idle_rule(admin_client, org_a):
     UserFactory(organisation=org_a, username="zonderreden", deactivated_at=timezone.now(), deactivation_reason="")
     html = admin_client.get(LIST, {"verwijderd": "on", "zoeken": "zonderreden"}).content.decode()
     assert "<td>Inactief: 6 maanden niet ingelogd</td>" in html
+
+
+def test_up_to_the_limit_the_count_is_exact(admin_client, org_a, admin_a, monkeypatch):
+    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    bulk_users(org_a, 35)  # every 7th is deleted: 30 active accounts match "bulk"
+    response = admin_client.get(LIST, {"zoeken": "bulk"})
+    assert "30 gebruikers gevonden" in response.content.decode() and "Meer dan" not in response.content.decode()
+
+
+def test_beyond_the_limit_the_list_says_meer_dan_and_pages_through_the_first_ones_in_order(
+    admin_client, org_a, admin_a, monkeypatch
+):
+    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    bulk_users(org_a, 37)  # every 7th is deleted: 31 active accounts match "bulk"
+    first = admin_client.get(LIST, {"zoeken": "bulk", "sort": "-inlognaam"})
+    html = first.content.decode()
+    assert "Meer dan 30 gebruikers gevonden. Alleen de eerste 30 in de gekozen volgorde zijn te zien" in html
+    assert login_names(first)[0] == "bulk00036"  # the order of the whole list, not of a sample
+    last = admin_client.get(LIST, {"zoeken": "bulk", "sort": "-inlognaam", "pagina": "9"})  # past the end: page 2
+    assert login_names(last) == ["bulk00006", "bulk00005", "bulk00004", "bulk00003", "bulk00002"]
+    # The 31st in this order is not lost: a longer search word finds it.
+    assert login_names(admin_client.get(LIST, {"zoeken": "bulk00001"})) == ["bulk00001"]
+
+
+def test_beyond_the_limit_the_queries_are_still_two_for_the_list(admin_client, org_a, monkeypatch):
+    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    bulk_users(org_a, 60)
+    with CaptureQueriesContext(connection) as limited:
+        admin_client.get(LIST, {"zoeken": "bulk", "sort": "naam"})
+    with CaptureQueriesContext(connection) as counted:
+        admin_client.get(LIST, {"zoeken": "bulk0001", "sort": "naam"})
+    assert len(limited) == len(counted)

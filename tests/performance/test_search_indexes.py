@@ -1,12 +1,13 @@
-"""The beheer list search's indexes (accounts migration 0004): on PostgreSQL the pg_trgm GIN index on the search
-column, the two B-tree indexes and the table's fillfactor exist and the planner can use the trigram index; on SQLite
-the search works without them (tests/orgadmin/test_user_list.py)."""
+"""The beheer list search's indexes (accounts migrations 0004 and 0007): on PostgreSQL the pg_trgm GIN index on the
+search column, the two B-tree indexes, the table's fillfactor and the index of one- and two-letter pieces exist and
+the planner can use them; on SQLite the search works without them (tests/orgadmin/test_user_list.py)."""
 
 import pytest
 from django.db import connection
 
 from accounts.models import User
 from orgadmin.selectors import users_for_admin_list
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ def test_search_column_is_the_six_fields_lower_cased(admin_a):
 
 def test_a_word_never_matches_across_two_fields(admin_a):
     # 'dijkstra' + ' ' + 'a.' : a query without a space cannot bridge the separator
-    assert not users_for_admin_list(admin=admin_a, query="dijkstraa.").exists()
-    assert users_for_admin_list(admin=admin_a, query="DIJKSTRA").exists()
+    assert not users_for_admin_list(admin=admin_a, query="dijkstraa.").users.exists()
+    assert users_for_admin_list(admin=admin_a, query="DIJKSTRA").users.exists()
 
 
 def test_postgresql_has_the_indexes_and_fillfactor_and_uses_the_trigram_index(admin_a):
@@ -39,3 +40,44 @@ def test_postgresql_has_the_indexes_and_fillfactor_and_uses_the_trigram_index(ad
         cursor.execute("EXPLAIN SELECT id FROM accounts_user WHERE search_text LIKE '%dijks%'")
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "user_search_trgm_idx" in plan
+
+
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite searches without search_grams")
+
+
+def short_grams(text: str) -> list[str]:
+    pieces = {text[i : i + n] for n in (1, 2) for i in range(len(text) - n + 1)}
+    return sorted(piece for piece in pieces if " " not in piece)
+
+
+def test_search_grams_are_the_one_and_two_letter_pieces_of_the_search_text_and_follow_changes(admin_a):
+    postgresql_only()
+    user = UserFactory(organisation=admin_a.organisation, first_name="Özlem", last_name="Çelik", initials="Ö.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_text, search_grams FROM accounts_user WHERE id = %s", [user.pk])
+        text, grams = cursor.fetchone()
+        assert sorted(grams) == short_grams(text) and "öz" in grams and "ç" in grams
+        User.objects.filter(pk=user.pk).update(last_name="Qaderi")
+        cursor.execute("SELECT search_grams FROM accounts_user WHERE id = %s", [user.pk])
+        grams = cursor.fetchone()[0]
+    assert "qa" in grams and "çe" not in grams
+
+
+@pytest.mark.parametrize("word", ["a", "q", "ö", "zl", "ÇE", "@z", ".", "1", "de", "xx"], ids=str)
+def test_short_words_find_exactly_what_contains_finds(admin_a, word):
+    for n, (first, last) in enumerate([("Özlem", "Çelik"), ("Quinten", "de Vries"), ("Anna", "Zeeman1")]):
+        UserFactory(organisation=admin_a.organisation, username=f"kort{n}", first_name=first, last_name=last)
+    found = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+    expected = {u.pk for u in User.objects.filter(organisation=admin_a.organisation) if word.lower() in u.search_text}
+    assert {u.pk for u in found.users} == expected and found.count == len(expected)
+
+
+def test_postgresql_finds_a_rare_short_word_through_the_grams_index(admin_a):
+    postgresql_only()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT id FROM accounts_user WHERE search_grams @> ARRAY['qz']::text[]")
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "user_search_grams_idx" in plan
