@@ -2,6 +2,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from accounts import services
+
+
+class SessionIdleMiddleware:
+    """Ends a session after 30 minutes without a request, before anything reads the user from it
+    (accounts.services.session_touch). Requests without a session cookie pass untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.session_key is not None:
+            services.session_touch(session=request.session)
+        return self.get_response(request)
+
 
 class SecondFactorRequiredMiddleware:
     """A person logged in with a password only (no phone registered yet) may do nothing but register and

@@ -13,7 +13,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -413,6 +415,40 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
         cooldown_clear(f"sms:{device.user_id}")  # nothing was sent: a new try may follow at once
         return CodeSend.FAILED
     return CodeSend.SENT
+
+
+SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
+
+
+def _session_seen_key(session_key: str) -> str:
+    return f"session-seen:{session_key}"
+
+
+def session_started(*, session: SessionBase) -> None:
+    """A login: the idle clock starts now, written with the login's own save of the session."""
+    session[SESSION_SEEN] = timezone.now().timestamp()
+
+
+def session_touch(*, session: SessionBase) -> None:
+    """The idle rule: a session ends after PORTERO_SESSION_IDLE_SECONDS (30 minutes) without a request, to the
+    second. Called at the start of every request that brings a session cookie (accounts.middleware).
+
+    The moment of each request goes to the cache (Redis, shared by every web process); the session row is written
+    at most once per PORTERO_SESSION_SAVE_INTERVAL, not on every request: writing it each time cost every page a
+    database UPDATE and COMMIT on the primary. The row lives SESSION_COOKIE_AGE (idle + interval) after its last
+    write, so it never expires before the rule does. Without the cache (Redis down) the rule counts from the
+    last written moment: a session may then end up to one interval early, never late."""
+    data_seen = session.get(SESSION_SEEN)  # loads the session; None for a new, empty or expired one
+    if data_seen is None and session.is_empty():
+        return
+    now = timezone.now().timestamp()
+    last = max(data_seen or now, cache.get(_session_seen_key(session.session_key)) or 0)
+    if now - last >= settings.PORTERO_SESSION_IDLE_SECONDS:
+        session.flush()
+        return
+    cache.set(_session_seen_key(session.session_key), now, settings.SESSION_COOKIE_AGE)
+    if data_seen is None or now - data_seen >= settings.PORTERO_SESSION_SAVE_INTERVAL:
+        session[SESSION_SEEN] = now  # modified: SessionMiddleware writes the row, with a new expiry
 
 
 @transaction.atomic

@@ -1,13 +1,14 @@
-"""Receivers that turn the login libraries' signals into audit events (via services.audit_log)."""
+"""Receivers that turn the login libraries' signals into audit events (via services.audit_log) and start the
+idle clock of a new login's session."""
 
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
 from accounts.models import AuditEvent, User
-from accounts.services import audit_log, login_completed, sessions_end_all
+from accounts.services import audit_log, login_completed, session_started, sessions_end_all
 
 Action = AuditEvent.Action
 
@@ -15,6 +16,11 @@ Action = AuditEvent.Action
 @receiver(user_verified)
 def complete_login(sender, request, user, device, **kwargs):
     login_completed(user=user, device=device, request=request)
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    session_started(session=request.session)
 
 
 @receiver(user_login_failed)

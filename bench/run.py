@@ -743,7 +743,8 @@ def main() -> int:
     args = parser.parse_args()
     only = set(args.only.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
-    seed_file = OUT / "seed.json"
+    # One file of seeded ids per database, so a national-scale database and a quick one can live side by side.
+    seed_file = OUT / f"seed-{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}.json"
 
     import random
 

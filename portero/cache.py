@@ -1,7 +1,8 @@
 """Redis as Django's cache, degrading to a per-process memory cache while Redis is unreachable.
 
-The cache holds only limits (SMS sends, link requests); sessions live in the database. So when Redis is
-down, login keeps working and the limits keep counting, per process, instead of every page failing. After
+The cache holds limits (SMS sends, link requests) and the moment of each session's last request (the idle
+rule, accounts.services.session_touch); sessions themselves live in the database. So when Redis is down, login
+keeps working and the limits keep counting, per process, instead of every page failing. After
 a failure Redis is left alone for RETRY_AFTER seconds, so pages don't wait for a dead server on every call.
 """
 

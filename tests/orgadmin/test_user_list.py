@@ -178,6 +178,7 @@ def bulk_users(organisation, count, start=0):
 @pytest.mark.parametrize("params", [{}, {"verwijderd": "on", "sort": "-opmerking", "zoeken": "bulk", "pagina": "2"}])
 def test_list_page_query_count_is_the_same_for_10_and_1000_users(admin_client, org_a, params):
     bulk_users(org_a, 40)
+    admin_client.get(LIST, params)  # a session's first request writes its row; the next ones within a minute not
     with CaptureQueriesContext(connection) as small:
         assert admin_client.get(LIST, params).status_code == 200
     bulk_users(org_a, 960, start=40)

@@ -20,7 +20,7 @@ def test_production_settings_make_cookies_secure_httponly_samesite_and_send_hsts
         "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in ["
         "'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'CSRF_COOKIE_SECURE',"
         "'CSRF_COOKIE_HTTPONLY', 'CSRF_COOKIE_SAMESITE', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT',"
-        "'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SESSION_COOKIE_AGE']}))"
+        "'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'PORTERO_SESSION_IDLE_SECONDS']}))"
     )
     result = run_manage(tmp_path, {}, "shell", "-c", probe)
     assert result.returncode == 0, result.stderr
@@ -30,7 +30,7 @@ def test_production_settings_make_cookies_secure_httponly_samesite_and_send_hsts
     assert production["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
     assert production["CSRF_COOKIE_SAMESITE"] in ("Lax", "Strict")
     assert production["SECURE_HSTS_SECONDS"] >= 31536000 and production["SECURE_SSL_REDIRECT"]
-    assert production["SESSION_EXPIRE_AT_BROWSER_CLOSE"] and production["SESSION_COOKIE_AGE"] == 30 * 60
+    assert production["SESSION_EXPIRE_AT_BROWSER_CLOSE"] and production["PORTERO_SESSION_IDLE_SECONDS"] == 30 * 60
 
 
 def test_the_cookies_a_login_sets_carry_those_flags(settings, client, user_a, password, sms_outbox):
