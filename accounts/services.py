@@ -495,7 +495,7 @@ def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
         ids = [pk for pk, _org in to_warn]
         User.objects.filter(pk__in=ids).update(password_expiry_warned_at=now)
         _audit_many(Action.PASSWORD_EXPIRY_WARNED, to_warn)
-        transaction.on_commit(lambda: send_password_expiry_warnings.delay(ids))
+        transaction.on_commit(lambda: send_password_expiry_warnings.delay(now.isoformat()))
     return len(expired), len(to_warn)
 
 

@@ -244,6 +244,20 @@ def test_expire_passwords_marks_expired_and_warns_once_per_period(org_a, django_
     assert warned.password_expiry_warned_at is None  # a new period can be warned again
 
 
+def test_expiry_warning_mails_only_accounts_still_warned_and_active(org_a, django_capture_on_commit_callbacks):
+    """The mail task selects the accounts by the moment the job marked them: one that set a new password or was
+    deactivated before the mail went out gets none, and an account marked at another moment gets none."""
+    warned, renewed, gone = make_users(org_a, 3, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
+    UserFactory(organisation=org_a, password_expiry_warned_at=T0 - timedelta(days=1))  # another night's
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.passwords_expire() == (0, 3)
+    services.password_set(user=renewed, raw_password=NEW)
+    services.user_deactivate_idle(user=gone)
+    for callback in callbacks:
+        callback()
+    assert [message.to for message in mail.outbox] == [[warned.email]]
+
+
 @pytest.mark.parametrize("job", [services.idle_accounts_deactivate, services.passwords_expire])
 def test_nightly_jobs_issue_a_constant_number_of_queries(org_a, job):
     def count(n, moment):
