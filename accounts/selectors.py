@@ -1,5 +1,6 @@
 """Account reads. Every lookup of organisation data for a request goes through a function here."""
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -97,6 +98,13 @@ def password_expiry_warning(*, user: User, now: datetime | None = None) -> datet
     if expires_at is None or not (now < expires_at <= now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS)):
         return None
     return expires_at
+
+
+def users_warned_of_expiry(*, warned_at: datetime) -> Iterator[User]:
+    """The accounts the nightly job warned at this moment that can still log in and have not set a new password
+    since (that clears the mark), read in chunks: one night may warn many."""
+    users = User.objects.filter(active_users(), password_expiry_warned_at=warned_at).select_related("organisation")
+    return users.order_by("pk").iterator(chunk_size=2000)
 
 
 def idle_since(*, user: User) -> datetime:

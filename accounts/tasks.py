@@ -1,5 +1,7 @@
 """Celery tasks: thin adapters that load by id and call a service or send a mail."""
 
+from datetime import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -44,10 +46,10 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
 
 
 @shared_task(base=MailTask)
-def send_password_expiry_warnings(user_ids: list[int]) -> None:
-    for user in User.objects.filter(pk__in=user_ids).select_related("organisation"):
-        if not user.is_active:
-            continue
+def send_password_expiry_warnings(warned_at: str) -> None:
+    """Mail the accounts that passwords_expire warned at this moment (ISO 8601): a moment, not an id list, because
+    one night may warn many accounts; the moment is set once per password period, so each is mailed once."""
+    for user in selectors.users_warned_of_expiry(warned_at=datetime.fromisoformat(warned_at)):
         context = {
             "user": user,
             "expires_at": selectors.password_expires_at(user=user),

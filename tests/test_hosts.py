@@ -4,6 +4,7 @@ mails that point at the right host."""
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from accounts import services as account_services
 from portero.hosts import AANVRAAG, BEHEER, absolute_url
@@ -132,7 +133,9 @@ def test_reset_and_expiry_mails_link_to_the_aanvraag_host(two_hosts, user_a, dja
     assert link_in_mail(mail.outbox[-1].body).startswith(f"https://{AANVRAAG_HOST}/wachtwoord/instellen/")
     from accounts.tasks import send_password_expiry_warnings
 
-    send_password_expiry_warnings.delay([user_a.pk])
+    warned_at = timezone.now()
+    type(user_a).objects.filter(pk=user_a.pk).update(password_expiry_warned_at=warned_at)
+    send_password_expiry_warnings.delay(warned_at.isoformat())
     assert f"https://{AANVRAAG_HOST}/wachtwoord/aanvragen/" in mail.outbox[-1].body
 
 

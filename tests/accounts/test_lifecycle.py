@@ -15,7 +15,7 @@ from accounts import services
 from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.models import AuditEvent, User
 from tests.conftest import link_in_mail, password_step, request_password_link
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -242,6 +242,41 @@ def test_expire_passwords_marks_expired_and_warns_once_per_period(org_a, django_
     services.password_set(user=warned, raw_password=NEW)
     warned.refresh_from_db()
     assert warned.password_expiry_warned_at is None  # a new period can be warned again
+
+
+def audit_rows(action):
+    events = AuditEvent.objects.filter(action=action)
+    return sorted(events.values_list("target_id", "organisation_id", "detail", "created_at", "actor_id", "ip_address"))
+
+
+def test_nightly_jobs_write_one_audit_event_per_changed_account_with_its_organisation(org_a, org_b):
+    """The jobs write the audit rows in the database (INSERT ... SELECT): each changed account exactly once, with
+    its own organisation (none for CIZ staff), and none for an account the job leaves alone."""
+    old = {"last_login": T0 - relativedelta(months=7), "password_changed_at": T0 - relativedelta(months=4)}
+    changed = [UserFactory(organisation=org_a, **old), UserFactory(organisation=org_b, **old), StaffFactory(**old)]
+    UserFactory(organisation=org_a, **old, deleted_at=T0 - timedelta(days=1))
+    UserFactory(organisation=org_b, last_login=T0, password_changed_at=T0)
+    expected = sorted((user.pk, user.organisation_id) for user in changed)
+    with time_machine.travel(T0, tick=False):
+        assert services.passwords_expire() == (3, 0)
+        assert services.idle_accounts_deactivate() == 3
+    reason = {"reason": services.IDLE_REASON, "by": "nachtelijke taak"}
+    assert audit_rows("password_expired") == [(pk, org, {}, T0, None, None) for pk, org in expected]
+    assert audit_rows("user_deactivated") == [(pk, org, reason, T0, None, None) for pk, org in expected]
+
+
+def test_expiry_warning_mails_only_accounts_still_warned_and_active(org_a, django_capture_on_commit_callbacks):
+    """The mail task selects the accounts by the moment the job marked them: one that set a new password or was
+    deactivated before the mail went out gets none, and an account marked at another moment gets none."""
+    warned, renewed, gone = make_users(org_a, 3, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
+    UserFactory(organisation=org_a, password_expiry_warned_at=T0 - timedelta(days=1))  # another night's
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.passwords_expire() == (0, 3)
+    services.password_set(user=renewed, raw_password=NEW)
+    services.user_deactivate_idle(user=gone)
+    for callback in callbacks:
+        callback()
+    assert [message.to for message in mail.outbox] == [[warned.email]]
 
 
 @pytest.mark.parametrize("job", [services.idle_accounts_deactivate, services.passwords_expire])
