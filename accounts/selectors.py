@@ -100,11 +100,13 @@ def password_expiry_warning(*, user: User, now: datetime | None = None) -> datet
     return expires_at
 
 
-def users_warned_of_expiry(*, warned_at: datetime) -> Iterator[User]:
-    """The accounts the nightly job warned at this moment that can still log in and have not set a new password
-    since (that clears the mark), read in chunks: one night may warn many."""
-    users = User.objects.filter(active_users(), password_expiry_warned_at=warned_at).select_related("organisation")
-    return users.order_by("pk").iterator(chunk_size=2000)
+def users_warned_of_expiry(*, warned_at: datetime | None = None, ids: list[int] | None = None) -> Iterator[User]:
+    """The accounts the nightly job warned at this moment (or, for a mail queued by the previous version, these
+    ids) that can still log in and have not set a new password since (that clears the mark), read in chunks: one
+    night may warn many."""
+    users = User.objects.filter(active_users(), password_expiry_warned_at__isnull=False)
+    users = users.filter(pk__in=ids) if ids is not None else users.filter(password_expiry_warned_at=warned_at)
+    return users.select_related("organisation").order_by("pk").iterator(chunk_size=2000)
 
 
 def idle_since(*, user: User) -> datetime:

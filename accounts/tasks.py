@@ -46,10 +46,15 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
 
 
 @shared_task(base=MailTask)
-def send_password_expiry_warnings(warned_at: str) -> None:
+def send_password_expiry_warnings(warned_at: str | list[int]) -> None:
     """Mail the accounts that passwords_expire warned at this moment (ISO 8601): a moment, not an id list, because
-    one night may warn many accounts; the moment is set once per password period, so each is mailed once."""
-    for user in selectors.users_warned_of_expiry(warned_at=datetime.fromisoformat(warned_at)):
+    one night may warn many accounts; the moment is set once per password period, so each is mailed once.
+    A list is an id list queued by the previous version of this task before a deploy: those are mailed too."""
+    if isinstance(warned_at, list):
+        users = selectors.users_warned_of_expiry(ids=warned_at)
+    else:
+        users = selectors.users_warned_of_expiry(warned_at=datetime.fromisoformat(warned_at))
+    for user in users:
         context = {
             "user": user,
             "expires_at": selectors.password_expires_at(user=user),

@@ -279,6 +279,20 @@ def test_expiry_warning_mails_only_accounts_still_warned_and_active(org_a, djang
     assert [message.to for message in mail.outbox] == [[warned.email]]
 
 
+def test_an_id_list_queued_before_the_deploy_is_still_mailed(org_a):
+    """The task took an id list before it took the job's moment: such a message, still in the queue or retrying
+    at the deploy, is mailed to those of its accounts that are still warned and active."""
+    from accounts.tasks import send_password_expiry_warnings
+
+    warned, gone = make_users(org_a, 2, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
+    never_warned = UserFactory(organisation=org_a)
+    with time_machine.travel(T0, tick=False):
+        services.passwords_expire()
+    services.user_deactivate_idle(user=gone)
+    send_password_expiry_warnings([warned.pk, gone.pk, never_warned.pk])
+    assert [message.to for message in mail.outbox] == [[warned.email]]
+
+
 @pytest.mark.parametrize("job", [services.idle_accounts_deactivate, services.passwords_expire])
 def test_nightly_jobs_issue_a_constant_number_of_queries(org_a, job):
     def count(n, moment):
