@@ -110,6 +110,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="users",
         verbose_name=_("organisatie"),
+        db_index=False,  # user_org_username_idx and the other (organisation, ...) indexes serve every lookup
     )
     is_org_admin = models.BooleanField(_("organisatiebeheerder"), default=False)
     is_staff = models.BooleanField(_("CIZ-medewerker"), default=False, help_text=_("Mag in het CIZ-beheer."))
@@ -135,8 +136,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("verwijderd door"),
     )
 
-    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (pg_trgm, migration
-    # 0004). Fields are joined by spaces and a search word has none, so a word still matches within one field.
+    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (migration 0007:
+    # search_codes). Fields are joined by spaces and a search word has none, so a word still matches within one field.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(
@@ -176,11 +177,6 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.Index(
                 "organisation", Lower("last_name"), Lower("first_name"), Lower("name_prefix"), "username",
                 name="user_org_name_idx",
-            ),
-            # Counting the matches of a search among the active accounts reads only this index (PostgreSQL).
-            models.Index(
-                fields=["organisation"], include=["search_text"], condition=Q(deleted_at=None, deactivated_at=None),
-                name="user_org_active_search_idx",
             ),
         ]  # fmt: skip
 

@@ -309,8 +309,8 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
 # --- 2: search ------------------------------------------------------------------------------------------------
 
 SEARCH_FIELDS = ("username", "first_name", "last_name", "initials", "name_prefix", "email")
-# The GIN indexes of the search (accounts migrations 0004 and 0007), dropped for the reference measurement.
-TRIGRAM_INDEXES = ("user_search_trgm_idx", "user_search_grams_idx")
+# The GIN index of the search (accounts migration 0007), dropped for the reference measurement.
+TRIGRAM_INDEXES = ("user_search_codes_idx",)
 
 
 def search_queries(org_id: int, field: str, length: int, count: int, rng) -> list[str]:
