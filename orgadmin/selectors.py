@@ -1,5 +1,7 @@
 """Reads of the beheer site. Every object is looked up within the admin's own organisation."""
 
+import hashlib
+import time
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -21,6 +23,10 @@ USERS_PER_PAGE = 25
 # The list counts matches up to this many (40 pages). Counting every match of one letter in an organisation of
 # 50,000 accounts means testing all 50,000 on every page view; beyond this the list says "meer dan 1.000".
 USER_LIST_LIMIT = 1000
+# A search piece in at least this many of the organisation's accounts is searched by walking its rows, not through
+# the index of codes; PostgreSQL's statistics of the codes are read again after this many seconds.
+FREQUENT_PIECE_ACCOUNTS = 5000
+FREQUENT_CODES_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -104,15 +110,48 @@ def _ordering(sort: str) -> list[OrderBy]:
     return [*keys, by(F("username"))]
 
 
-def _pieces_present(organisation_id: int, word: str) -> RawSQL:
+def search_code(organisation_id: int, piece: str) -> int:
+    """The code of a piece of search text in an organisation, as PostgreSQL's portero_search_code computes it
+    (accounts migration 0007): the first 32 bits of md5("<organisation>:<piece>"), signed."""
+    digest = hashlib.md5(f"{organisation_id}:{piece}".encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+_frequent_cache: tuple[float, dict[int, float]] | None = None
+
+
+def _frequent_codes() -> dict[int, float]:
+    """The codes PostgreSQL's statistics of search_codes count among the most common elements, with the number of
+    accounts each is estimated to be in (ANALYZE; kept per process for FREQUENT_CODES_SECONDS)."""
+    global _frequent_cache
+    now = time.monotonic()
+    if _frequent_cache is None or now - _frequent_cache[0] > FREQUENT_CODES_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::integer[], s.most_common_elem_freqs, c.reltuples "
+                "FROM pg_stats AS s JOIN pg_class AS c ON c.relname = s.tablename "
+                "WHERE s.tablename = 'accounts_user' AND s.attname = 'search_codes'"
+            )
+            row = cursor.fetchone()
+        codes = dict(zip(row[0], (freq * max(row[2], 0) for freq in row[1]), strict=False)) if row and row[0] else {}
+        _frequent_cache = (now, codes)
+    return _frequent_cache[1]
+
+
+def _pieces_present(organisation_id: int, word: str) -> RawSQL | None:
     """PostgreSQL: the organisation's accounts that have every piece of the word (the word itself when it has at
     most three letters, else its three-letter pieces), through the GIN index on search_codes (accounts migration
-    0007). It narrows the search down; search_text LIKE stays the test."""
+    0007). It narrows the search down; search_text LIKE stays the test.
+
+    None for a word whose every piece is frequent in the organisation (in thousands of its accounts): walking the
+    organisation's rows finds a page of it at once, while the index would list all those thousands first. The
+    planner cannot see this itself: it takes the organisation and the code for independent conditions."""
     pieces = sorted({word[i : i + 3] for i in range(len(word) - 2)}) if len(word) > 3 else [word]
-    codes = ", ".join(["portero_search_code(%s, %s)"] * len(pieces))
-    params = [value for piece in pieces for value in (organisation_id, piece)]
-    # Only placeholders are formatted into the SQL; the organisation and the pieces are parameters.
-    return RawSQL(f"search_codes @> ARRAY[{codes}]", params, output_field=BooleanField())  # noqa: S611
+    codes = [search_code(organisation_id, piece) for piece in pieces]
+    frequent = _frequent_codes()
+    if all(frequent.get(code, 0) >= FREQUENT_PIECE_ACCOUNTS for code in codes):
+        return None
+    return RawSQL("search_codes @> %s::integer[]", [codes], output_field=BooleanField())
 
 
 def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = False, sort: str = "") -> UserList:
@@ -131,8 +170,8 @@ def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = F
     for word in query.lower().split():
         # User.search_text holds those six fields lower-cased and space-separated.
         matches = matches.filter(search_text__contains=word)
-        if connection.vendor == "postgresql":
-            matches = matches.filter(_pieces_present(admin.organisation_id, word))
+        if connection.vendor == "postgresql" and (pieces := _pieces_present(admin.organisation_id, word)) is not None:
+            matches = matches.filter(pieces)
     count = matches.order_by()[: USER_LIST_LIMIT + 1].count()
     users = (
         matches.annotate(remark=user_remark_expression())

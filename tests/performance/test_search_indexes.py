@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
+from orgadmin import selectors
 from orgadmin.selectors import users_for_admin_list
 from tests.factories import UserFactory
 
@@ -94,3 +95,43 @@ def test_postgresql_finds_a_rare_word_through_the_codes_index(admin_a):
         cursor.execute("EXPLAIN SELECT id FROM accounts_user WHERE search_codes @> ARRAY[portero_search_code(1, 'qz')]")
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "user_search_codes_idx" in plan
+
+
+def test_python_computes_the_same_codes_as_postgresql(admin_a):
+    postgresql_only()
+    examples = ["a", "zl", "öz", "ç", "@z", "1", "vri", "eul"]
+    for organisation_id in (admin_a.organisation_id, 987654321):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT piece, portero_search_code(%s, piece) FROM unnest(%s::text[]) AS piece",
+                [organisation_id, examples],
+            )
+            assert dict(cursor.fetchall()) == {p: selectors.search_code(organisation_id, p) for p in examples}
+
+
+@pytest.mark.parametrize("word", ["de", "vries", "q"])
+def test_a_word_frequent_in_the_organisation_is_searched_without_the_codes_and_finds_the_same(
+    admin_a, word, monkeypatch
+):
+    for n, (first, last) in enumerate([("Quinten", "de Vries"), ("Anna", "de Boer"), ("Piet", "Jansen")]):
+        UserFactory(organisation=admin_a.organisation, username=f"freq{n}", first_name=first, last_name=last)
+    rare = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+    rare_sql = str(rare.users.query)
+    pieces = {word[i : i + 3] for i in range(len(word) - 2)} | {word}
+    statistics = {selectors.search_code(admin_a.organisation_id, piece): 10_000.0 for piece in pieces}
+    monkeypatch.setattr(selectors, "_frequent_codes", lambda: statistics)  # as if in 10,000 accounts each
+    frequent = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+    assert {u.pk for u in frequent.users} == {u.pk for u in rare.users} and frequent.count == rare.count
+    assert "search_codes" not in str(frequent.users.query)
+    if connection.vendor == "postgresql":
+        assert "search_codes" in rare_sql
+
+
+def test_the_statistics_of_the_codes_are_read_after_analyze(admin_a, monkeypatch):
+    postgresql_only()
+    UserFactory.create_batch(30, organisation=admin_a.organisation, first_name="Anna")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_user")
+    monkeypatch.setattr(selectors, "_frequent_cache", None)
+    counts = selectors._frequent_codes()
+    assert counts[selectors.search_code(admin_a.organisation_id, "a")] >= 30
