@@ -310,7 +310,7 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
 
 SEARCH_FIELDS = ("username", "first_name", "last_name", "initials", "name_prefix", "email")
 # The GIN index of the search (accounts migration 0007), dropped for the reference measurement.
-TRIGRAM_INDEXES = ("user_search_codes_idx",)
+SEARCH_INDEXES = ("user_search_codes_idx",)
 
 
 def search_queries(org_id: int, field: str, length: int, count: int, rng) -> list[str]:
@@ -373,7 +373,7 @@ def measure_search(ids: dict, *, per_case: int, rng) -> list[dict]:
     run_cases("indexed")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for name in TRIGRAM_INDEXES:
+            for name in SEARCH_INDEXES:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
         run_cases("no_trigram")
         transaction.set_rollback(True)
