@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from aanvragen import services
@@ -122,9 +123,9 @@ def test_wzd_artikel_21_application_from_nieuwe_aanvraag_to_the_receipt(
     assert_accessible(page)
     aanvraag = Aanvraag.objects.get()
     assert (aanvraag.soort, aanvraag.status, aanvraag.aanvrager_rol) == ("wzd21", "ingediend", "familielid")
-    assert aanvraag.reference.startswith("WZD-") and aanvraag.deadline == aanvraag.submitted_at.date() + timedelta(
-        weeks=6
-    )
+    assert aanvraag.reference.startswith("WZD-") and aanvraag.deadline == timezone.localdate(
+        aanvraag.submitted_at
+    ) + timedelta(weeks=6)
     assert len(mail.outbox) == 1 and aanvraag.reference in mail.outbox[0].subject
 
 
