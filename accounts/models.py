@@ -136,8 +136,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("verwijderd door"),
     )
 
-    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (migration 0007:
-    # search_codes). Fields are joined by spaces and a search word has none, so a word still matches within one field.
+    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (migrations 0007 and
+    # 0008: accounts_user_search). Fields are joined by spaces and a search word has none, so a word still matches
+    # within one field.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(

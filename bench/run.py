@@ -309,7 +309,7 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
 # --- 2: search ------------------------------------------------------------------------------------------------
 
 SEARCH_FIELDS = ("username", "first_name", "last_name", "initials", "name_prefix", "email")
-# The GIN index of the search (accounts migration 0007), dropped for the reference measurement.
+# The GIN index of the search's codes (accounts migration 0008), dropped for the reference measurement.
 SEARCH_INDEXES = ("user_search_codes_idx",)
 
 

@@ -112,7 +112,7 @@ def _ordering(sort: str) -> list[OrderBy]:
 
 def search_code(organisation_id: int, piece: str) -> int:
     """The code of a piece of search text in an organisation, as PostgreSQL's portero_search_code computes it
-    (accounts migration 0007): the first 32 bits of md5("<organisation>:<piece>"), signed."""
+    (accounts migrations 0007 and 0008): the first 32 bits of md5("<organisation>:<piece>"), signed."""
     digest = hashlib.md5(f"{organisation_id}:{piece}".encode(), usedforsecurity=False).digest()
     return int.from_bytes(digest[:4], "big", signed=True)
 
@@ -121,8 +121,8 @@ _frequent_cache: tuple[float, dict[int, float]] | None = None
 
 
 def _frequent_codes() -> dict[int, float]:
-    """The codes PostgreSQL's statistics of search_codes count among the most common elements, with the number of
-    accounts each is estimated to be in (ANALYZE; kept per process for FREQUENT_CODES_SECONDS)."""
+    """The codes PostgreSQL's statistics of accounts_user_search count among the most common elements, with the
+    number of accounts each is estimated to be in (ANALYZE; kept per process for FREQUENT_CODES_SECONDS)."""
     global _frequent_cache
     now = time.monotonic()
     if _frequent_cache is None or now - _frequent_cache[0] > FREQUENT_CODES_SECONDS:
@@ -130,7 +130,7 @@ def _frequent_codes() -> dict[int, float]:
             cursor.execute(
                 "SELECT s.most_common_elems::text::integer[], s.most_common_elem_freqs, c.reltuples "
                 "FROM pg_stats AS s JOIN pg_class AS c ON c.relname = s.tablename "
-                "WHERE s.tablename = 'accounts_user' AND s.attname = 'search_codes'"
+                "WHERE s.tablename = 'accounts_user_search' AND s.attname = 'codes'"
             )
             row = cursor.fetchone()
         codes = dict(zip(row[0], (freq * max(row[2], 0) for freq in row[1]), strict=False)) if row and row[0] else {}
@@ -138,20 +138,27 @@ def _frequent_codes() -> dict[int, float]:
     return _frequent_cache[1]
 
 
-def _pieces_present(organisation_id: int, word: str) -> RawSQL | None:
-    """PostgreSQL: the organisation's accounts that have every piece of the word (the word itself when it has at
-    most three letters, else its three-letter pieces), through the GIN index on search_codes (accounts migration
-    0007). It narrows the search down; search_text LIKE stays the test.
-
-    None for a word whose every piece is frequent in the organisation (in thousands of its accounts): walking the
-    organisation's rows finds a page of it at once, while the index would list all those thousands first. The
-    planner cannot see this itself: it takes the organisation and the code for independent conditions."""
+def _word_codes(organisation_id: int, word: str) -> list[int]:
+    """The codes of the word's pieces (the word itself when it has at most three letters, else its three-letter
+    pieces), or none for a word whose every piece is frequent in the organisation (in thousands of its accounts):
+    walking the organisation's rows finds a page of it at once, while the index would list all those thousands
+    first. The planner cannot see this itself: it takes the organisation and the code for independent conditions."""
     pieces = sorted({word[i : i + 3] for i in range(len(word) - 2)}) if len(word) > 3 else [word]
     codes = [search_code(organisation_id, piece) for piece in pieces]
     frequent = _frequent_codes()
     if all(frequent.get(code, 0) >= FREQUENT_PIECE_ACCOUNTS for code in codes):
-        return None
-    return RawSQL("search_codes @> %s::integer[]", [codes], output_field=BooleanField())
+        return []
+    return codes
+
+
+def _pieces_present(codes: list[int]) -> RawSQL:
+    """PostgreSQL: the accounts that have all these codes, through the GIN index of accounts_user_search (accounts
+    migration 0008). It narrows the search down; search_text LIKE stays the test."""
+    return RawSQL(
+        "accounts_user.id IN (SELECT user_id FROM accounts_user_search WHERE codes @> %s::integer[])",
+        [sorted(set(codes))],
+        output_field=BooleanField(),
+    )
 
 
 def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = False, sort: str = "") -> UserList:
@@ -165,9 +172,9 @@ def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = F
     in the organisation is found through its pieces' codes (_pieces_present), not by testing every account.
     """
     words = query.lower().split()
-    pieces = []
+    codes = []
     if connection.vendor == "postgresql":
-        pieces = [p for word in words if (p := _pieces_present(admin.organisation_id, word)) is not None]
+        codes = [code for word in words for code in _word_codes(admin.organisation_id, word)]
 
     def matching(organisation: Q | RawSQL, pieces: list[RawSQL]) -> QuerySet:
         matches = User.objects.filter(organisation)
@@ -182,12 +189,12 @@ def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = F
 
     matches = matching(Q(organisation_id=admin.organisation_id), [])
     counted = matches
-    if pieces:
+    if codes:
         # Read through the codes' index alone: the codes already belong to this organisation, and its own index
         # would add a bitmap of all its accounts (PostgreSQL takes the two for independent). Same test, in a form
         # no index serves.
         org = RawSQL("accounts_user.organisation_id + 0 = %s", [admin.organisation_id], output_field=BooleanField())
-        counted = matching(org, pieces)
+        counted = matching(org, [_pieces_present(codes)])
     count = counted.order_by()[: USER_LIST_LIMIT + 1].count()
     # Up to the limit the page sorts the few matches the codes find; beyond it (a word in 2% or more of the
     # accounts), walking the accounts in the chosen order finds a page sooner than listing and sorting them all.
