@@ -1,16 +1,17 @@
 """'Gebruikers': search, the deleted filter, sorting, pagination and a constant number of queries."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import User
 from orgadmin import selectors
+from orgadmin.templatetags.orgadmin_tags import user_detail_url
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,37 @@ def test_pagination_keeps_search_filter_and_sort(admin_client, org_a):
 def test_login_name_links_to_the_users_page(admin_client, user_a):
     html = admin_client.get(LIST).content.decode()
     assert f'<a href="{reverse("orgadmin:user_detail", kwargs={"username": "gebruikera"})}">gebruikera</a>' in html
+
+
+def test_each_row_shows_name_dutch_time_of_the_last_login_and_escapes_every_value(admin_client, org_a):
+    summer = datetime(2026, 7, 1, 10, 5, tzinfo=UTC)  # 12:05 in Amsterdam
+    UserFactory(
+        organisation=org_a,
+        username="rij1",
+        first_name="<b>Jan</b>",
+        name_prefix="de",
+        last_name="Vries",
+        last_login=summer,
+    )
+    UserFactory(organisation=org_a, username="rij2", first_name="Els", name_prefix="", last_name="O'Neil & Zn",
+                last_login=None)  # fmt: skip
+    html = admin_client.get(LIST, {"zoeken": "rij"}).content.decode()
+    assert (
+        '<tr><td><a href="/beheer/gebruiker/rij1/">rij1</a></td><td>Vries, &lt;b&gt;Jan&lt;/b&gt; de</td>'
+        "<td>01-07-2026 12:05</td><td></td></tr>"
+    ) in html
+    assert "<td>O&#x27;Neil &amp; Zn, Els</td><td>Nog niet ingelogd</td>" in html
+
+
+@pytest.mark.parametrize("username", ["jan.devries", "özlem", "a b", "x%y", "a?b#c", "~:@!$&'()*+,;=", "'\"<>"])
+def test_the_rows_link_to_the_same_address_as_reverse(username):
+    assert user_detail_url()(username) == reverse("orgadmin:user_detail", kwargs={"username": username})
+
+
+@pytest.mark.parametrize("username", ["", "a/b"])
+def test_a_name_reverse_refuses_is_refused_by_the_rows_too(username):
+    with pytest.raises(NoReverseMatch):
+        user_detail_url()(username)
 
 
 def bulk_users(organisation, count, start=0):
