@@ -186,3 +186,10 @@ def test_the_statistics_of_the_codes_are_read_after_analyze(admin_a, monkeypatch
     monkeypatch.setattr(selectors, "_frequent_cache", None)
     counts = selectors._frequent_codes()
     assert counts[selectors.search_code(admin_a.organisation_id, "a")] >= 30
+
+
+def test_the_audit_log_has_one_index_for_its_target_not_two(admin_a):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "accounts_auditevent")
+    by_target = [c["columns"] for c in constraints.values() if c["index"] and c["columns"][:1] == ["target_id"]]
+    assert by_target == [["target_id", "created_at"]]
