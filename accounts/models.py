@@ -249,8 +249,20 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)
+    # The three references carry no foreign-key constraint in the database (db_constraint=False). Every audit row
+    # is written by Portero's own services, in the transaction of the change it records, with the ids of rows they
+    # just read or changed; accounts and organisations are never deleted (soft deletion; no delete in the admin),
+    # and Django's PROTECT still refuses an ORM delete of anything referenced. A constraint would check and lock
+    # the referenced account and organisation for each audit row: at a million accounts, the nightly jobs' audit
+    # rows cost more in those checks than in everything else (docs/PERFORMANCE.md).
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("uitgevoerd door")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+        db_constraint=False,
     )
     # No index of its own: audit_target_idx (target, -created_at) serves every lookup by account, and the nightly
     # jobs write one audit row per changed account, each index entry fewer counts at a million accounts.
@@ -262,9 +274,16 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("betreft account"),
         db_index=False,
+        db_constraint=False,
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisatie")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        db_constraint=False,
     )
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     detail = models.JSONField(_("details"), default=dict, blank=True)

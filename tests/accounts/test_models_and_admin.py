@@ -94,3 +94,22 @@ def test_the_database_refuses_to_change_or_delete_audit_events(user_a):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).action == "login_failed"
+
+
+def test_an_account_or_organisation_in_the_audit_log_cannot_be_deleted(admin_a, user_a):
+    """The audit log's references have no constraint in the database (the nightly jobs' cost at national scale,
+    accounts/migrations/0010); Django's PROTECT is what still refuses the delete, and the indexes stay."""
+    from django.db import connection
+    from django.db.models import ProtectedError
+
+    from accounts.models import AuditEvent
+
+    AuditEvent.objects.create(action="user_changed", actor=admin_a, target=user_a, organisation=user_a.organisation)
+    for referenced in (user_a, admin_a, user_a.organisation):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            referenced.delete()
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "accounts_auditevent")
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"]}
+    assert {("actor_id",), ("organisation_id",), ("target_id", "created_at")} <= indexed
