@@ -251,10 +251,10 @@ class AuditEvent(models.Model):
     action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)
     # The three references carry no foreign-key constraint in the database (db_constraint=False). Every audit row
     # is written by Portero's own services, in the transaction of the change it records, with the ids of rows they
-    # just read or changed; accounts and organisations are never deleted (soft deletion; no delete in the admin),
-    # and Django's PROTECT still refuses an ORM delete of anything referenced. A constraint would check and lock
-    # the referenced account and organisation for each audit row: at a million accounts, the nightly jobs' audit
-    # rows cost more in those checks than in everything else (docs/PERFORMANCE.md).
+    # just read or changed; accounts are never deleted (soft deletion; no delete in the admin), and Django's
+    # PROTECT refuses a delete of any account or organisation the log names, in the CIZ admin too. A constraint
+    # would check and lock the referenced account and organisation for each audit row: at a million accounts those
+    # checks made the nightly jobs about 60% slower (docs/PERFORMANCE.md).
     actor = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

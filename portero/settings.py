@@ -101,6 +101,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every Portero query is a short lookup by index. A parallel plan's workers took ~13 ms to start on the 2-core
+    # benchmark machine, longer than the queries they would split: the beheer search's count went from ~5 ms to
+    # ~18 ms when the planner chose one (docs/PERFORMANCE.md). A URL's own ?options=… replaces this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or None

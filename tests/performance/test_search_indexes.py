@@ -193,3 +193,11 @@ def test_the_audit_log_has_one_index_for_its_target_not_two(admin_a):
         constraints = connection.introspection.get_constraints(cursor, "accounts_auditevent")
     by_target = [c["columns"] for c in constraints.values() if c["index"] and c["columns"][:1] == ["target_id"]]
     assert by_target == [["target_id", "created_at"]]
+
+
+def test_postgresql_connections_plan_without_parallel_workers(admin_a):
+    """A parallel plan's start-up cost more than the list's count it split (portero/settings.py)."""
+    postgresql_only()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
