@@ -842,7 +842,9 @@ def main() -> int:
         for key in ("pages", "search", "jobs", "passwords", "bsn", "memory"):
             if key not in report and key in earlier:
                 report[key] = earlier[key]
-                report.setdefault("merged_from", {})[key] = f"{args.merge.name} ({earlier['when']})"
+                # A section the earlier run took from a run before it keeps naming that run.
+                source = earlier.get("merged_from", {}).get(key, f"{args.merge.name} ({earlier['when']})")
+                report.setdefault("merged_from", {})[key] = source
 
     stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     (OUT / f"results-{stamp}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
