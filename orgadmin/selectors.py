@@ -176,25 +176,23 @@ def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = F
     if connection.vendor == "postgresql":
         codes = [code for word in words for code in _word_codes(admin.organisation_id, word)]
 
-    def matching(organisation: Q | RawSQL, pieces: list[RawSQL]) -> QuerySet:
-        matches = User.objects.filter(organisation)
+    def matching(*conditions: Q | RawSQL) -> QuerySet:
+        matches = User.objects.filter(*conditions)
         if not show_deleted:
             matches = matches.filter(active_users())
         for word in words:
             # User.search_text holds those six fields lower-cased and space-separated.
             matches = matches.filter(search_text__contains=word)
-        for condition in pieces:
-            matches = matches.filter(condition)
         return matches
 
-    matches = matching(Q(organisation_id=admin.organisation_id), [])
+    matches = matching(Q(organisation_id=admin.organisation_id))
     counted = matches
     if codes:
         # Read through the codes' index alone: the codes already belong to this organisation, and its own index
         # would add a bitmap of all its accounts (PostgreSQL takes the two for independent). Same test, in a form
         # no index serves.
         org = RawSQL("accounts_user.organisation_id + 0 = %s", [admin.organisation_id], output_field=BooleanField())
-        counted = matching(org, [_pieces_present(codes)])
+        counted = matching(org, _pieces_present(codes))
         # The ids, not just their number: the page then reads those accounts by id instead of joining the codes
         # again (at 1,000,000 accounts that join costs as much as the count).
         found = list(counted.order_by().values_list("pk", flat=True)[: USER_LIST_LIMIT + 1])
