@@ -10,6 +10,8 @@ fields whose search_text or organisation actually changed. There is no foreign k
 alone keeps working; the triggers are what keep the two tables in step. Not a Django model: Django never reads or
 writes it, orgadmin.selectors searches through it with SQL. SQLite searches without it."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 SEARCHED = "username, first_name, last_name, initials, name_prefix, email, organisation_id"
@@ -56,11 +58,8 @@ CREATE TRIGGER user_search_truncated AFTER TRUNCATE ON accounts_user
     FOR EACH STATEMENT EXECUTE FUNCTION portero_user_search_truncated();
 """
 
-SEARCH_TEXT_EXPRESSION = """
-SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef AS d
-JOIN pg_attribute AS a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-WHERE d.adrelid = 'accounts_user'::regclass AND a.attname = 'search_text'
-"""
+# Going back, 0007's own step puts the generated column and its index back (functions included).
+add_search_codes = import_module("accounts.migrations.0007_search_codes").add_search_codes
 
 
 def forward(apps, schema_editor):
@@ -71,19 +70,11 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(SEARCH_TEXT_EXPRESSION)
-        (expression,) = cursor.fetchone()
     for trigger in ("added", "changed", "removed", "truncated"):
         schema_editor.execute(f"DROP TRIGGER user_search_{trigger} ON accounts_user", params=None)
         schema_editor.execute(f"DROP FUNCTION portero_user_search_{trigger}()", params=None)
     schema_editor.execute("DROP TABLE accounts_user_search", params=None)
-    schema_editor.execute(
-        "ALTER TABLE accounts_user ADD COLUMN search_codes integer[] "
-        f"GENERATED ALWAYS AS (portero_search_codes(organisation_id, {expression})) STORED",
-        params=None,
-    )
-    schema_editor.execute("CREATE INDEX user_search_codes_idx ON accounts_user USING gin (search_codes)", params=None)
+    add_search_codes(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -4,19 +4,20 @@ the indexes stay. Why: accounts.models.AuditEvent, and docs/PERFORMANCE.md (issu
 SQLite changes a column by building the table anew, which drops its triggers: the append-only trigger of
 migration 0003 is created again there (tests/accounts/test_models_and_admin.py checks it on both databases)."""
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-SQLITE_APPEND_ONLY = """
-CREATE TRIGGER IF NOT EXISTS accounts_auditevent_append_only BEFORE UPDATE ON accounts_auditevent
-BEGIN SELECT RAISE(ABORT, 'append-only table accounts_auditevent: UPDATE is not allowed'); END;
-"""
+# The append-only trigger as migration 0003 creates it on SQLite (dropped first, should the table have survived).
+append_only = import_module("accounts.migrations.0003_auditevent_append_only")
 
 
 def sqlite_append_only_again(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(SQLITE_APPEND_ONLY, params=None)
+        schema_editor.execute(append_only.SQLITE_DOWN, params=None)
+        schema_editor.execute(append_only.SQLITE_UP, params=None)
 
 
 class Migration(migrations.Migration):
