@@ -1,9 +1,9 @@
 """Reads of the beheer site. Every object is looked up within the admin's own organisation."""
 
 import hashlib
-import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
@@ -117,15 +117,15 @@ def search_code(organisation_id: int, piece: str) -> int:
     return int.from_bytes(digest[:4], "big", signed=True)
 
 
-_frequent_cache: tuple[float, dict[int, float]] | None = None
+FREQUENT_CODES_CACHE_KEY = "orgadmin:search:frequent-codes"
 
 
 def _frequent_codes() -> dict[int, float]:
     """The codes PostgreSQL's statistics of accounts_user_search count among the most common elements, with the
-    number of accounts each is estimated to be in (ANALYZE; kept per process for FREQUENT_CODES_SECONDS)."""
-    global _frequent_cache
-    now = time.monotonic()
-    if _frequent_cache is None or now - _frequent_cache[0] > FREQUENT_CODES_SECONDS:
+    number of accounts each is estimated to be in (ANALYZE). Kept in the shared cache for FREQUENT_CODES_SECONDS:
+    one read of the statistics for all web processes, and a cleared cache reads them again like any other entry."""
+
+    def read() -> dict[int, float]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT s.most_common_elems::text::integer[], s.most_common_elem_freqs, c.reltuples "
@@ -133,9 +133,9 @@ def _frequent_codes() -> dict[int, float]:
                 "WHERE s.tablename = 'accounts_user_search' AND s.attname = 'codes'"
             )
             row = cursor.fetchone()
-        codes = dict(zip(row[0], (freq * max(row[2], 0) for freq in row[1]), strict=False)) if row and row[0] else {}
-        _frequent_cache = (now, codes)
-    return _frequent_cache[1]
+        return dict(zip(row[0], (freq * max(row[2], 0) for freq in row[1]), strict=False)) if row and row[0] else {}
+
+    return cache.get_or_set(FREQUENT_CODES_CACHE_KEY, read, FREQUENT_CODES_SECONDS)
 
 
 def _word_codes(organisation_id: int, word: str) -> list[int]:
