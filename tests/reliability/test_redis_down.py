@@ -69,3 +69,13 @@ def test_redis_down_pages_login_and_mail_keep_working(on_own_redis, client, user
     assert message.to == [user_a.email] and "/wachtwoord/instellen/" in message.body
 
     assert client.get("/healthz").status_code == 503  # the load balancer and monitoring do see it
+
+
+def test_the_cache_reuses_one_redis_client_instead_of_building_one_per_call(on_own_redis):
+    from django.core.cache import cache
+
+    cache.set("portero:test:reuse", 1)
+    client = cache._cache.get_client()  # noqa: SLF001 - Django's own client object, the one being changed
+    assert cache.get("portero:test:reuse") == 1
+    assert cache._cache.get_client(write=True) is client  # noqa: SLF001 - one server: one pool, one client
+    assert client.get(cache.make_and_validate_key("portero:test:reuse")) is not None
