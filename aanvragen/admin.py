@@ -382,7 +382,16 @@ class SpotCheckAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            # The service refused a finding after the form was valid: a colleague closed the spot check in between
+            # (spot_check_outcome_record waits for their save). The admin's transaction is rolled back: none of
+            # this save's findings are kept, and the page shows the findings as they now are.
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+            self.message_user(request, _("Uw wijzigingen zijn niet opgeslagen."), messages.ERROR)
+            return redirect(request.get_full_path())
         # get_object: an id that is not a number (a mistyped URL) is simply not found.
         spot_check = self.get_object(request, unquote(object_id)) if response.status_code in (200, 302) else None
         if spot_check is not None:

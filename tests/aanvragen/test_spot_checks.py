@@ -1,6 +1,8 @@
 """Spot checks on consents in the CIZ admin: the sample, the request mail, the findings, the sanction policy
 (DOMAIN.md §2.4) with suspension at login, the audit trail and who may reach it."""
 
+import threading
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,7 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from aanvragen import selectors, services
@@ -476,6 +478,63 @@ def test_a_closed_spot_check_shows_its_findings_read_only(march, staff, org_a, c
     assert response.status_code == 200 and "Handtekening ontbreekt." in page
     assert 'name="items-0-outcome"' not in page
     assert "Opschorten wegens onzorgvuldig gebruik" not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no row locks to wait for")
+@pytest.mark.django_db(transaction=True)
+def test_a_finding_saved_while_a_colleague_closes_the_spot_check_is_refused_in_dutch_not_a_500(
+    march, staff, org_a, client_as
+):
+    """Two CIZ staff save at the same moment: the colleague records the last findings and holds the spot check
+    until the commit; this save's form was valid when it was read, then waits, and finds the check closed."""
+    spot_check = draw(staff, org_a, size=2)
+    first, second = spot_check.items.all()
+    url = f"{SPOT_CHECKS}{spot_check.pk}/change/"
+    http = client_as(staff)
+    form = {
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "2",
+        "items-0-id": first.pk,
+        "items-0-spot_check": spot_check.pk,
+        "items-0-outcome": NIET_IN_ORDE,
+        "items-0-remark": "Handtekening ontbreekt.",
+        "items-1-id": second.pk,
+        "items-1-spot_check": spot_check.pk,
+        "items-1-outcome": "",
+        "items-1-remark": "",
+    }
+    responses = []
+
+    def save():
+        try:
+            responses.append(http.post(url, form))
+        finally:
+            connection.close()
+
+    saving = threading.Thread(target=save)
+    with transaction.atomic():  # the colleague's save: it holds the spot check until it commits
+        record_all(staff, spot_check, IN_ORDE)
+        saving.start()
+        with connection.cursor() as cursor:
+            for _attempt in range(200):
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("the second save never waited for the colleague's lock")
+    saving.join(timeout=30)
+
+    (response,) = responses
+    assert response.status_code == 302 and response.url == url
+    page = http.get(url).content.decode()
+    assert "Deze steekproef is afgesloten; de uitkomsten liggen vast." in page
+    assert "Uw wijzigingen zijn niet opgeslagen." in page
+    first.refresh_from_db()
+    assert (first.outcome, first.remark) == (IN_ORDE, "")  # the colleague's finding stands
+    assert not AuditEvent.objects.filter(
+        action=services.SPOT_CHECK_OUTCOME_RECORDED, detail__after__outcome=NIET_IN_ORDE
+    ).exists()
 
 
 def test_a_mistyped_spot_check_url_is_not_found_and_logs_nothing(staff, client_as):
