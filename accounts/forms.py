@@ -53,6 +53,10 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Inlognaam")
         self.fields["password"].label = _("Wachtwoord")
+        # No autofocus (Django sets it on the login name): the login page is where people arrive, and a focus
+        # placed in the form skips the skip link, the header and the page's heading for keyboard and
+        # screen-reader users (WCAG 2.4.3). The next step, the SMS code, keeps its focus: the person is mid-form.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.refusal = None
 
     def clean(self):

@@ -54,6 +54,15 @@ def test_malformed_code_gets_a_dutch_message_next_to_the_field(client, user_a, p
     assert "De code bestaat uit 6 cijfers." in response.content.decode()
 
 
+def test_the_login_page_puts_no_focus_in_the_form_and_the_code_step_does(client, user_a, password):
+    """Arriving at the login page, the first Tab stop is the skip link (tests/browser/test_keyboard_only.py walks
+    it); once the password is accepted, the focus waits in the code field of the same form."""
+    page = client.get("/inloggen/").content.decode()
+    assert 'name="auth-username"' in page and "autofocus" not in page
+    code_step = password_step(client, user_a.username, password).content.decode()
+    assert 'name="token-otp_token"' in code_step and "autofocus" in code_step
+
+
 def test_a_page_without_login_redirects_to_the_login(client, db):
     response = client.get("/")
     assert response.status_code == 302

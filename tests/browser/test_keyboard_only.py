@@ -122,7 +122,7 @@ def start_page(page, heading):
     if autofocused is None:
         page.keyboard.press("Tab")
         _skip_link_to_content(page)
-    else:  # a field with autofocus (the login form) must be in the content; the cycle below finds the skip link
+    else:  # a field with autofocus (the SMS code step) must be in the content; the cycle below finds the skip link
         assert page.evaluate("!!document.activeElement.closest('#inhoud')"), f"autofocus on {describe(autofocused)}"
     seen = []
     for _ in range(150):
