@@ -119,6 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set by the nightly expire_passwords job; cleared when a new password is set.
     password_expired_at = models.DateTimeField(_("wachtwoord verlopen op"), null=True, blank=True)
     password_expiry_warned_at = models.DateTimeField(_("waarschuwing verloop verstuurd op"), null=True, blank=True)
+    # Set by the warning's mail task once this account's mail is sent, so a retry halfway mails the rest only.
+    password_expiry_mailed_at = models.DateTimeField(_("waarschuwingsmail verloop verzonden op"), null=True, blank=True)
     # Part of every set-password link's hash: issuing a new link invalidates the older ones.
     password_link_sent_at = models.DateTimeField(_("wachtwoordlink verstuurd op"), null=True, blank=True)
     # Part of every session's auth hash: setting it ends every session of this user (a logout anywhere).

@@ -1,6 +1,5 @@
 """Account reads. Every lookup of organisation data for a request goes through a function here."""
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -100,13 +99,17 @@ def password_expiry_warning(*, user: User, now: datetime | None = None) -> datet
     return expires_at
 
 
-def users_warned_of_expiry(*, warned_at: datetime | None = None, ids: list[int] | None = None) -> Iterator[User]:
-    """The accounts the nightly job warned at this moment (or, for a mail queued by the previous version, these
-    ids) that can still log in and have not set a new password since (that clears the mark), read in chunks: one
-    night may warn many."""
-    users = User.objects.filter(active_users(), password_expiry_warned_at__isnull=False)
+def users_warned_of_expiry(
+    *, warned_at: datetime | None = None, ids: list[int] | None = None, limit: int
+) -> list[User]:
+    """The first `limit` accounts the nightly job warned at this moment (or, for a mail queued by the previous
+    version, these ids) that can still log in, have not set a new password since (that clears the mark) and have
+    not been mailed yet (services.password_expiry_warning_mailed)."""
+    users = User.objects.filter(
+        active_users(), password_expiry_warned_at__isnull=False, password_expiry_mailed_at__isnull=True
+    )
     users = users.filter(pk__in=ids) if ids is not None else users.filter(password_expiry_warned_at=warned_at)
-    return users.select_related("organisation").order_by("pk").iterator(chunk_size=2000)
+    return list(users.select_related("organisation").order_by("pk")[:limit])
 
 
 def idle_since(*, user: User) -> datetime:

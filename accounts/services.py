@@ -328,8 +328,16 @@ def password_set(*, user: User, raw_password: str, request: HttpRequest | None =
     user.set_password(raw_password)
     user.password_changed_at = timezone.now()
     user.password_expired_at = None
-    user.password_expiry_warned_at = None
-    user.save(update_fields=["password", "password_changed_at", "password_expired_at", "password_expiry_warned_at"])
+    user.password_expiry_warned_at = user.password_expiry_mailed_at = None
+    user.save(
+        update_fields=[
+            "password",
+            "password_changed_at",
+            "password_expired_at",
+            "password_expiry_warned_at",
+            "password_expiry_mailed_at",
+        ]
+    )
     audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
 
 
@@ -571,6 +579,12 @@ def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
     if warned:
         transaction.on_commit(lambda: send_password_expiry_warnings.delay(now.isoformat()))
     return expired, warned
+
+
+def password_expiry_warning_mailed(*, user: User) -> None:
+    """The expiry warning mail of this account is sent: a retry or a second run of the mail task skips it. Marked
+    after the send, so a crash in between sends it once more rather than never."""
+    User.objects.filter(pk=user.pk).update(password_expiry_mailed_at=timezone.now())
 
 
 def sessions_clear_expired() -> int:

@@ -1,5 +1,6 @@
 """Set-password links, expiry, idle accounts and the nightly jobs, with time travel at the exact boundaries."""
 
+import smtplib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts import services
 from accounts.forms import LOGIN_FAILED_MESSAGE
@@ -291,6 +293,70 @@ def test_an_id_list_queued_before_the_deploy_is_still_mailed(org_a):
     services.user_deactivate_idle(user=gone)
     send_password_expiry_warnings([warned.pk, gone.pk, never_warned.pk])
     assert [message.to for message in mail.outbox] == [[warned.email]]
+
+
+def warn_tonight(org, count):
+    """`count` accounts the expiry job warns at T0, with the moment its mail task is queued with."""
+    users = make_users(org, count, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
+    with time_machine.travel(T0, tick=False):
+        assert services.passwords_expire() == (0, count)
+    return users, timezone.localtime(T0).isoformat()
+
+
+def test_expiry_warning_mails_after_an_smtp_failure_halfway_go_once_to_each(org_a, monkeypatch, settings):
+    """SMTP drops the connection at the third mail: the task retries (MailTask) and mails the third and later
+    accounts, not the first two again."""
+    from accounts import tasks
+
+    settings.CELERY_TASK_EAGER_PROPAGATES = False
+    users, moment = warn_tonight(org_a, 5)
+    real_send, calls = tasks.send_mail, []
+
+    def flaky_send(subject, body, sender, recipients):
+        calls.append(recipients)
+        if len(calls) == 3:
+            raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+        return real_send(subject, body, sender, recipients)
+
+    monkeypatch.setattr(tasks, "send_mail", flaky_send)
+    tasks.send_password_expiry_warnings.delay(moment)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(user.email for user in users)
+    assert len(calls) == 6  # five mails and the one attempt that failed
+    assert not User.objects.filter(password_expiry_mailed_at__isnull=True, pk__in=[u.pk for u in users]).exists()
+    tasks.send_password_expiry_warnings.delay(moment)  # the same message delivered twice (acks_late)
+    assert len(mail.outbox) == 5
+
+
+def test_a_large_night_of_expiry_warnings_is_mailed_in_runs_that_queue_the_next(org_a, monkeypatch):
+    from accounts import tasks
+
+    monkeypatch.setattr(tasks, "EXPIRY_MAILS_PER_RUN", 2)
+    runs = []
+    real_run = tasks.send_password_expiry_warnings.run
+    monkeypatch.setattr(
+        tasks.send_password_expiry_warnings, "run", lambda moment: runs.append(moment) or real_run(moment)
+    )
+    users, moment = warn_tonight(org_a, 5)
+    tasks.send_password_expiry_warnings.delay(moment)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(user.email for user in users)
+    assert runs == [moment] * 3  # 2 + 2 + 1
+
+
+def test_a_new_password_clears_the_warning_and_its_mail_so_the_next_period_is_mailed_again(org_a):
+    from accounts.tasks import send_password_expiry_warnings
+
+    (user,), moment = warn_tonight(org_a, 1)
+    send_password_expiry_warnings.delay(moment)
+    user.refresh_from_db()
+    assert user.password_expiry_mailed_at is not None
+    services.password_set(user=user, raw_password=NEW)
+    user.refresh_from_db()
+    assert (user.password_expiry_warned_at, user.password_expiry_mailed_at) == (None, None)
+    next_warning = user.password_changed_at + relativedelta(months=3) - timedelta(days=5)
+    with time_machine.travel(next_warning, tick=False):
+        assert services.passwords_expire() == (0, 1)
+        send_password_expiry_warnings.delay(timezone.localtime().isoformat())
+    assert [message.to for message in mail.outbox] == [[user.email]] * 2
 
 
 @pytest.mark.parametrize("job", [services.idle_accounts_deactivate, services.passwords_expire])
