@@ -5,6 +5,7 @@ account and one welcome mail. The other forms that create something have their o
 - 'Wachtwoord aanvragen' creates no record: each request issues a new link that makes the older ones invalid
   (tests/accounts/test_lifecycle.py::test_a_new_request_makes_older_links_invalid), within the rate limits."""
 
+import re
 import threading
 
 import pytest
@@ -57,4 +58,9 @@ def test_two_tabs_posting_add_user_at_the_same_moment_make_one_account(admin_a):
     assert statuses in ([200, 302], [302, 503])  # 503: SQLite busy; PostgreSQL gives the form error
     loser = next(answer for answer in answers if answer.status_code != 302)
     html = loser.content.decode()
-    assert "Dit e-mailadres is al in gebruik" in html or "Portero is even niet beschikbaar" in html
+    # On failure, say what the page did say: its error messages and alerts, without the markup.
+    said = [
+        " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        for text in re.findall(r'class="(?:error|alert)[^"]*"[^>]*>(.*?)</(?:p|div)>', html, re.S)
+    ]
+    assert "Dit e-mailadres is al in gebruik" in html or "Portero is even niet beschikbaar" in html, said
