@@ -4,6 +4,7 @@ browser set-up for Debian's Chromium (see TESTING-NOTES)."""
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,20 @@ def link_in_mail(body: str) -> str:
 
 
 # --- Logging in -------------------------------------------------------------------------------------
+
+
+def wait_until_someone_waits_for_a_lock(failure: str) -> None:
+    """PostgreSQL: return once another session waits for a row lock (the second of two racing saves has reached
+    it); fail with `failure` after 10 seconds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _attempt in range(200):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError(failure)
 
 
 def login_client(client, user):

@@ -2,7 +2,6 @@
 (DOMAIN.md §2.4) with suspension at login, the audit trail and who may reach it."""
 
 import threading
-import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from aanvragen.choices import AccessAction, ConsentGivenBy, ConsentKind
 from aanvragen.models import AccessLogEntry, ClientConsent, OrganisationSanction, SpotCheck, SpotCheckItem
 from aanvragen.validators import bsn_is_valid
 from accounts.models import AuditEvent
-from tests.conftest import sms_count
+from tests.conftest import sms_count, wait_until_someone_waits_for_a_lock
 from tests.factories import OrgAdminFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -515,14 +514,7 @@ def test_a_finding_saved_while_a_colleague_closes_the_spot_check_is_refused_in_d
     with transaction.atomic():  # the colleague's save: it holds the spot check until it commits
         record_all(staff, spot_check, IN_ORDE)
         saving.start()
-        with connection.cursor() as cursor:
-            for _attempt in range(200):
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
-            else:
-                raise AssertionError("the second save never waited for the colleague's lock")
+        wait_until_someone_waits_for_a_lock("the second save never waited for the colleague's lock")
     saving.join(timeout=30)
 
     (response,) = responses

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import AuditEvent, User
+from tests.conftest import wait_until_someone_waits_for_a_lock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,14 +77,7 @@ def test_a_login_that_commits_while_the_job_waits_keeps_the_account_active(org_a
     with transaction.atomic():  # the login: it holds the row until it commits
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         job.start()
-        with connection.cursor() as cursor:
-            for _attempt in range(200):
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.05)
-            else:
-                raise AssertionError("the job never waited for the login's row lock")
+        wait_until_someone_waits_for_a_lock("the job never waited for the login's row lock")
     job.join(timeout=30)
     assert changed == [0]
     user.refresh_from_db()
