@@ -327,19 +327,25 @@ def test_expiry_warning_mails_after_an_smtp_failure_halfway_go_once_to_each(org_
     assert len(mail.outbox) == 5
 
 
-def test_a_large_night_of_expiry_warnings_is_mailed_in_runs_that_queue_the_next(org_a, monkeypatch):
+def test_a_large_night_of_expiry_warnings_is_mailed_in_batches_and_in_runs_that_queue_the_rest(org_a, monkeypatch):
+    """Accounts are read a batch at a time; a run past its time queues the rest as a new run (each run then within
+    the task time limit). Here every run's time is up after one mail."""
     from accounts import tasks
 
-    monkeypatch.setattr(tasks, "EXPIRY_MAILS_PER_RUN", 2)
+    monkeypatch.setattr(tasks, "EXPIRY_MAIL_BATCH", 2)
+    users, moment = warn_tonight(org_a, 5)
+    tasks.send_password_expiry_warnings.delay(moment)  # all in one run: three batches of 2, 2 and 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(user.email for user in users)
+
+    mail.outbox.clear()
+    User.objects.filter(pk__in=[user.pk for user in users]).update(password_expiry_mailed_at=None)
+    monkeypatch.setattr(tasks, "EXPIRY_MAIL_RUN_SECONDS", 0)
     runs = []
     real_run = tasks.send_password_expiry_warnings.run
-    monkeypatch.setattr(
-        tasks.send_password_expiry_warnings, "run", lambda moment: runs.append(moment) or real_run(moment)
-    )
-    users, moment = warn_tonight(org_a, 5)
+    monkeypatch.setattr(tasks.send_password_expiry_warnings, "run", lambda at: runs.append(at) or real_run(at))
     tasks.send_password_expiry_warnings.delay(moment)
     assert sorted(message.to[0] for message in mail.outbox) == sorted(user.email for user in users)
-    assert runs == [moment] * 3  # 2 + 2 + 1
+    assert runs == [moment] * 6  # one mail a run, then a sixth run that finds none left
 
 
 def test_a_new_password_clears_the_warning_and_its_mail_so_the_next_period_is_mailed_again(org_a):
