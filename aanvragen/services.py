@@ -518,30 +518,42 @@ def aanvraag_submit_errors(aanvraag: Aanvraag) -> dict[str, str]:
     return errors
 
 
-def bijlagen_needed(aanvraag: Aanvraag) -> list[str]:
-    """Attachments a complete application of this type needs (DOMAIN.md §4.1, §4.3, §4.4)."""
+def bijlagen_needed(aanvraag: Aanvraag) -> list[tuple[str, ...]]:
+    """Attachments a complete application of this type needs (DOMAIN.md §4.1, §4.3, §4.4): each entry one kind, or
+    kinds of which one is enough."""
     rol = aanvraag.aanvrager_rol
     if aanvraag.soort == AanvraagSoort.PARTNERVERBLIJF:
-        return [BijlageSoort.PARTNER_FORMULIER]
-    needed = [BijlageSoort.DIAGNOSE]
+        return [(BijlageSoort.PARTNER_FORMULIER,)]
+    needed = [(BijlageSoort.DIAGNOSE,)]
     if rol == AanvragerRol.GEMACHTIGDE:
-        needed.append(BijlageSoort.MACHTIGING)
+        needed.append((BijlageSoort.MACHTIGING,))
     if rol in (AanvragerRol.WETTELIJK_VERTEGENWOORDIGER, AanvragerRol.VOOGD):
-        needed.append(BijlageSoort.BEWIJS_VERTEGENWOORDIGING)
+        needed.append((BijlageSoort.BEWIJS_VERTEGENWOORDIGING,))
+    if aanvraag.soort == AanvraagSoort.WZD_ARTIKEL_21 and rol in FAMILIE_ROLLEN:
+        # A family applicant of art. 21 sends proof of representation or a machtiging (DOMAIN.md §4.3). Not in a
+        # combination: there family applies without a machtiging (machtigen-bij-combinatie-aanvraag, §4.1).
+        needed.append((BijlageSoort.BEWIJS_VERTEGENWOORDIGING, BijlageSoort.MACHTIGING))
     if has_artikel_21(aanvraag) and aanvraag.zorgplan_onvrijwillige_zorg:
-        needed.append(BijlageSoort.ZORGPLAN)
+        needed.append((BijlageSoort.ZORGPLAN,))
     if aanvraag.combinatie and rol in (AanvragerRol.ZORGAANBIEDER, AanvragerRol.WZD_FUNCTIONARIS):
-        needed.append(BijlageSoort.MACHTIGING_COMBINATIE)
+        needed.append((BijlageSoort.MACHTIGING_COMBINATIE,))
     return needed
 
 
 def bijlagen_missing(aanvraag: Aanvraag) -> list[str]:
     present = set(aanvraag.bijlagen.values_list("soort", flat=True))
-    return [
-        _("Voeg een bijlage toe van de soort '%(soort)s'.") % {"soort": soort.label}
-        for soort in bijlagen_needed(aanvraag)
-        if soort not in present
-    ]
+    missing = []
+    for kinds in bijlagen_needed(aanvraag):
+        if present.isdisjoint(kinds):
+            labels = [f"'{BijlageSoort(kind).label}'" for kind in kinds]
+            if len(labels) == 1:
+                missing.append(_("Voeg een bijlage toe van de soort %(soort)s.") % {"soort": labels[0]})
+            else:
+                missing.append(
+                    _("Voeg een bijlage toe van de soort %(soorten)s of %(laatste)s.")
+                    % {"soorten": ", ".join(labels[:-1]), "laatste": labels[-1]}
+                )
+    return missing
 
 
 # --- Attachments -------------------------------------------------------------------------------------

@@ -66,7 +66,8 @@ BIJLAGEN_WLZ = _(
 BIJLAGEN_WZD = _(
     "Voeg de diagnose en de beschrijving van de stoornissen en beperkingen toe, en het zorgplan als de cliënt een "
     "zorgplan met onvrijwillige zorg heeft. Doet een gemachtigde de aanvraag, voeg dan de machtiging toe; doet een "
-    "vertegenwoordiger of voogd dat, voeg dan het bewijs van vertegenwoordiging toe."
+    "vertegenwoordiger of voogd dat, voeg dan het bewijs van vertegenwoordiging toe. Doet de partner of een "
+    "familielid de aanvraag, voeg dan een bewijs van vertegenwoordiging of een machtiging toe."
 )
 BIJLAGEN_COMBINATIE = _(
     "Voeg de diagnose van de behandelaar toe, en het zorgplan als de cliënt een zorgplan met onvrijwillige zorg "

@@ -200,6 +200,10 @@ def consent_for(user, bsn, kind, signed_on=None):
     )
 
 
+# A family member applies in WZD_STEP_DATA and WZD_COMPLETE_VALUES, and sends proof of representation with the
+# diagnosis (services.bijlagen_needed).
+WZD_BIJLAGEN = ("diagnose", "bewijs_vertegenwoordiging")
+
 WZD_COMPLETE_VALUES = {
     **{key: value for key, value in COMPLETE_VALUES.items() if key.startswith(("client_", "aanvrager_"))},
     "heeft_wettelijk_vertegenwoordiger": False,
@@ -222,7 +226,8 @@ def submitted_wzd(user, **overrides):
 
     aanvraag = services.aanvraag_create(user=user, soort="wzd21")
     aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={**WZD_COMPLETE_VALUES, **overrides})
-    services.bijlage_add(aanvraag=aanvraag, user=user, soort="diagnose", upload=pdf_upload())
+    for soort in WZD_BIJLAGEN:
+        services.bijlage_add(aanvraag=aanvraag, user=user, soort=soort, upload=pdf_upload())
     return services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
 
 

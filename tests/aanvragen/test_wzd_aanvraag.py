@@ -12,6 +12,7 @@ from django.urls import reverse
 from aanvragen import services
 from aanvragen.models import Aanvraag
 from tests.aanvragen.helpers import (
+    WZD_BIJLAGEN,
     WZD_STEP_DATA,
     decided_wzd,
     field_errors,
@@ -155,11 +156,34 @@ def test_gemachtigde_needs_a_machtiging_by_family_partner_or_representative(http
 
 
 def test_gemachtigde_by_a_family_member_needs_the_machtiging_attachment(http_a, wzd):
-    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=WZD_BIJLAGEN)
     post(http_a, wzd, "aanvrager", {"aanvrager_rol": "gemachtigde", "wzd_machtiging_door": "familielid"})
     page = http_a.post(reverse("aanvragen:review", args=[wzd.pk])).content.decode()
     assert "Voeg een bijlage toe van de soort &#x27;Machtigingsformulier&#x27;." in page
     assert Aanvraag.objects.get().status == "concept"
+
+
+@pytest.mark.parametrize("rol", ["familielid", "partner"])
+def test_a_family_applicant_sends_proof_of_representation_or_a_machtiging(http_a, wzd, rol):
+    """DOMAIN.md §4.3: a family applicant of art. 21 adds proof of representation or a machtiging; either will do."""
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=("diagnose",))
+    post(http_a, wzd, "aanvrager", {"aanvrager_rol": rol})
+    page = http_a.post(reverse("aanvragen:review", args=[wzd.pk])).content.decode()
+    expected = (
+        "Voeg een bijlage toe van de soort &#x27;Bewijs van vertegenwoordiging (uitspraak rechter, volmacht of "
+        "levenstestament)&#x27; of &#x27;Machtigingsformulier&#x27;."
+    )
+    assert expected in page
+    assert Aanvraag.objects.get().status == "concept"
+    http_a.post(reverse("aanvragen:bijlagen", args=[wzd.pk]), {"soort": "machtiging", "file": pdf_upload()})
+    assert http_a.post(reverse("aanvragen:review", args=[wzd.pk])).status_code == 302
+    assert Aanvraag.objects.get().status == "ingediend"
+
+
+def test_a_provider_applicant_needs_no_proof_of_representation(http_a, wzd):
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=("diagnose",))
+    post(http_a, wzd, "aanvrager", {"aanvrager_rol": "zorgaanbieder"})
+    assert http_a.post(reverse("aanvragen:review", args=[wzd.pk])).status_code == 302
 
 
 def test_machtiging_door_without_a_gemachtigde_is_refused(http_a, wzd):
@@ -204,7 +228,7 @@ def test_renewal_with_the_current_decision_is_accepted(http_a, wzd):
 
 
 def test_care_plan_with_involuntary_care_needs_the_care_plan_attachment(http_a, wzd):
-    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=WZD_BIJLAGEN)
     post(http_a, wzd, "aanvrager", {"zorgplan_onvrijwillige_zorg": "True"})
     page = http_a.post(reverse("aanvragen:review", args=[wzd.pk])).content.decode()
     assert "Voeg een bijlage toe van de soort &#x27;Zorgplan&#x27;." in page
@@ -232,7 +256,7 @@ def test_concept_keeps_a_half_filled_step_and_an_invalid_one_stores_nothing(http
 def test_complete_wzd_application_is_submitted_with_a_six_week_deadline_and_a_receipt(
     http_a, wzd, user_a, django_capture_on_commit_callbacks
 ):
-    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=WZD_BIJLAGEN)
     review = http_a.get(reverse("aanvragen:review", args=[wzd.pk])).content.decode()
     assert "De aanvraag is nog niet compleet" not in review
     assert "Naam van de Wzd-accommodatie" in review and "41001234" in review
@@ -246,7 +270,7 @@ def test_complete_wzd_application_is_submitted_with_a_six_week_deadline_and_a_re
 
 
 def test_aanmelder_and_aanvrager_are_recorded_separately(http_a, wzd, user_a):
-    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=WZD_BIJLAGEN)
     http_a.post(reverse("aanvragen:review", args=[wzd.pk]))
     wzd.refresh_from_db()
     assert (wzd.created_by, wzd.submitted_by) == (user_a, user_a)
@@ -344,7 +368,7 @@ def test_database_refuses_a_validity_without_verklaring_1(user_a, staff):
 
 
 def test_wzd_step_and_review_query_counts_are_bounded(http_a, wzd, django_assert_max_num_queries):
-    fill_flow(http_a, wzd, WZD_STEP_DATA)
+    fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=WZD_BIJLAGEN)
     with django_assert_max_num_queries(8):
         assert http_a.get(step_url(wzd, "artikel21")).status_code == 200
     with django_assert_max_num_queries(12):

@@ -111,6 +111,8 @@ def test_wzd_artikel_21_application_from_nieuwe_aanvraag_to_the_receipt(
     assert_accessible(page)
     add_attachment(page, "Diagnose van de behandelaar", "diagnose.pdf")
     assert_accessible(page)
+    # A family member applies: proof of representation (or a machtiging) goes with it.
+    add_attachment(page, "Bewijs van vertegenwoordiging (uitspraak rechter, volmacht of levenstestament)", "bewijs.pdf")
     page.get_by_role("link", name="Verder").click()
 
     expect(page.get_by_role("heading", name="Controleren en indienen")).to_be_visible()
