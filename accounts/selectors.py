@@ -100,13 +100,17 @@ def password_expiry_warning(*, user: User, now: datetime | None = None) -> datet
 
 
 def users_warned_of_expiry(
-    *, warned_at: datetime | None = None, ids: list[int] | None = None, limit: int
+    *, warned_at: datetime | None = None, ids: list[int] | None = None, after_pk: int = 0, limit: int
 ) -> list[User]:
-    """The first `limit` accounts the nightly job warned at this moment (or, for a mail queued by the previous
-    version, these ids) that can still log in, have not set a new password since (that clears the mark) and have
-    not been mailed yet (services.password_expiry_warning_mailed)."""
+    """The first `limit` accounts, by id after `after_pk`, the nightly job warned at this moment (or, for a mail
+    queued by the previous version, these ids) that can still log in, have not set a new password since (that
+    clears the mark) and have not been mailed yet (services.password_expiry_warning_mailed). A caller going through
+    them batch by batch passes the last id it had, so each batch reads on from there instead of from the start."""
     users = User.objects.filter(
-        active_users(), password_expiry_warned_at__isnull=False, password_expiry_mailed_at__isnull=True
+        active_users(),
+        password_expiry_warned_at__isnull=False,
+        password_expiry_mailed_at__isnull=True,
+        pk__gt=after_pk,
     )
     users = users.filter(pk__in=ids) if ids is not None else users.filter(password_expiry_warned_at=warned_at)
     return list(users.select_related("organisation").order_by("pk")[:limit])

@@ -60,14 +60,12 @@ def send_password_expiry_warnings(warned_at: str | list[int]) -> None:
     Each account is marked once its mail is sent, so a retry after an SMTP failure halfway mails only the rest.
     After EXPIRY_MAIL_RUN_SECONDS a run queues the rest as a new run (see EXPIRY_MAIL_BATCH)."""
     selection = {"ids": warned_at} if isinstance(warned_at, list) else {"warned_at": datetime.fromisoformat(warned_at)}
-    started = time.monotonic()
-    while users := selectors.users_warned_of_expiry(**selection, limit=EXPIRY_MAIL_BATCH):
+    request_url = absolute_url(AANVRAAG, "accounts:password_request")
+    started, last_pk = time.monotonic(), 0
+    while users := selectors.users_warned_of_expiry(**selection, after_pk=last_pk, limit=EXPIRY_MAIL_BATCH):
+        last_pk = users[-1].pk
         for user in users:
-            context = {
-                "user": user,
-                "expires_at": selectors.password_expires_at(user=user),
-                "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
-            }
+            context = {"user": user, "expires_at": selectors.password_expires_at(user=user), "request_url": request_url}
             body = render_to_string("accounts/mail/password_expiry_warning.txt", context)
             send_mail("Portero: uw wachtwoord verloopt binnenkort", body, None, [user.email])
             services.password_expiry_warning_mailed(user=user)
