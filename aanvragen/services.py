@@ -542,18 +542,12 @@ def bijlagen_needed(aanvraag: Aanvraag) -> list[tuple[str, ...]]:
 
 def bijlagen_missing(aanvraag: Aanvraag) -> list[str]:
     present = set(aanvraag.bijlagen.values_list("soort", flat=True))
-    missing = []
-    for kinds in bijlagen_needed(aanvraag):
-        if present.isdisjoint(kinds):
-            labels = [f"'{BijlageSoort(kind).label}'" for kind in kinds]
-            if len(labels) == 1:
-                missing.append(_("Voeg een bijlage toe van de soort %(soort)s.") % {"soort": labels[0]})
-            else:
-                missing.append(
-                    _("Voeg een bijlage toe van de soort %(soorten)s of %(laatste)s.")
-                    % {"soorten": ", ".join(labels[:-1]), "laatste": labels[-1]}
-                )
-    return missing
+    return [
+        _("Voeg een bijlage toe van de soort %(soort)s.")
+        % {"soort": _(" of ").join(f"'{BijlageSoort(kind).label}'" for kind in kinds)}
+        for kinds in bijlagen_needed(aanvraag)
+        if present.isdisjoint(kinds)
+    ]
 
 
 # --- Attachments -------------------------------------------------------------------------------------
