@@ -70,6 +70,19 @@ def record_all(staff, spot_check, outcome, remark=""):
     return spot_check
 
 
+def findings_form(spot_check, *findings):
+    """The POST of the spot check's change page: (item, outcome, remark) for each drawn declaration, in order."""
+    form = {"items-TOTAL_FORMS": str(len(findings)), "items-INITIAL_FORMS": str(len(findings))}
+    for index, (item, outcome, remark) in enumerate(findings):
+        form |= {
+            f"items-{index}-id": item.pk,
+            f"items-{index}-spot_check": spot_check.pk,
+            f"items-{index}-outcome": outcome,
+            f"items-{index}-remark": remark,
+        }
+    return form
+
+
 @pytest.fixture
 def march(user_a):
     """Org A declared 10 consents in March 2026 (both Dutch calendar ends included), 2 just outside it."""
@@ -181,18 +194,7 @@ def test_a_spot_check_from_sample_to_recorded_outcome_in_the_admin(march, staff,
     decide = f"{SANCTION_ADD}?organisation={org_a.pk}&amp;spot_check={spot_check.pk}&amp;decision="
     assert f'href="{decide}waarschuwing"' in page and f'href="{decide}opgeschort"' in page
 
-    form = {
-        "items-TOTAL_FORMS": "2",
-        "items-INITIAL_FORMS": "2",
-        "items-0-id": first.pk,
-        "items-0-spot_check": spot_check.pk,
-        "items-0-outcome": IN_ORDE,
-        "items-0-remark": "",
-        "items-1-id": second.pk,
-        "items-1-spot_check": spot_check.pk,
-        "items-1-outcome": NIET_IN_ORDE,
-        "items-1-remark": "",
-    }
+    form = findings_form(spot_check, (first, IN_ORDE, ""), (second, NIET_IN_ORDE, ""))
     response = http.post(response.url, form)
     assert response.status_code == 200
     assert "Licht toe wat er niet in orde is." in response.content.decode()
@@ -490,18 +492,7 @@ def test_a_finding_saved_while_a_colleague_closes_the_spot_check_is_refused_in_d
     first, second = spot_check.items.all()
     url = f"{SPOT_CHECKS}{spot_check.pk}/change/"
     http = client_as(staff)
-    form = {
-        "items-TOTAL_FORMS": "2",
-        "items-INITIAL_FORMS": "2",
-        "items-0-id": first.pk,
-        "items-0-spot_check": spot_check.pk,
-        "items-0-outcome": NIET_IN_ORDE,
-        "items-0-remark": "Handtekening ontbreekt.",
-        "items-1-id": second.pk,
-        "items-1-spot_check": spot_check.pk,
-        "items-1-outcome": "",
-        "items-1-remark": "",
-    }
+    form = findings_form(spot_check, (first, NIET_IN_ORDE, "Handtekening ontbreekt."), (second, "", ""))
     responses = []
 
     def save():

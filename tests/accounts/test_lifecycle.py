@@ -267,13 +267,20 @@ def test_nightly_jobs_write_one_audit_event_per_changed_account_with_its_organis
     assert audit_rows("user_deactivated") == [(pk, org, reason, T0, None, None) for pk, org in expected]
 
 
+def warn_tonight(org, count):
+    """`count` accounts the expiry job warns at T0, with the moment its mail task is queued with."""
+    users = make_users(org, count, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
+    with time_machine.travel(T0, tick=False):
+        assert services.passwords_expire() == (0, count)
+    return users, timezone.localtime(T0).isoformat()
+
+
 def test_expiry_warning_mails_only_accounts_still_warned_and_active(org_a, django_capture_on_commit_callbacks):
     """The mail task selects the accounts by the moment the job marked them: one that set a new password or was
     deactivated before the mail went out gets none, and an account marked at another moment gets none."""
-    warned, renewed, gone = make_users(org_a, 3, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
     UserFactory(organisation=org_a, password_expiry_warned_at=T0 - timedelta(days=1))  # another night's
-    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.passwords_expire() == (0, 3)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (warned, renewed, gone), _moment = warn_tonight(org_a, 3)
     services.password_set(user=renewed, raw_password=NEW)
     services.user_deactivate_idle(user=gone)
     for callback in callbacks:
@@ -286,21 +293,11 @@ def test_an_id_list_queued_before_the_deploy_is_still_mailed(org_a):
     at the deploy, is mailed to those of its accounts that are still warned and active."""
     from accounts.tasks import send_password_expiry_warnings
 
-    warned, gone = make_users(org_a, 2, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
     never_warned = UserFactory(organisation=org_a)
-    with time_machine.travel(T0, tick=False):
-        services.passwords_expire()
+    (warned, gone), _moment = warn_tonight(org_a, 2)
     services.user_deactivate_idle(user=gone)
     send_password_expiry_warnings([warned.pk, gone.pk, never_warned.pk])
     assert [message.to for message in mail.outbox] == [[warned.email]]
-
-
-def warn_tonight(org, count):
-    """`count` accounts the expiry job warns at T0, with the moment its mail task is queued with."""
-    users = make_users(org, count, password_changed_at=T0 - relativedelta(months=3) + timedelta(days=5))
-    with time_machine.travel(T0, tick=False):
-        assert services.passwords_expire() == (0, count)
-    return users, timezone.localtime(T0).isoformat()
 
 
 def test_expiry_warning_mails_after_an_smtp_failure_halfway_go_once_to_each(org_a, monkeypatch, settings):
