@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portero.context_processors.site",
             ],
+            "libraries": {"portero": "portero.templatetags"},
         },
     },
 ]

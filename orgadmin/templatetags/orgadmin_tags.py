@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+
+from portero.templatetags import query_string
 
 register = template.Library()
 
@@ -48,3 +50,28 @@ def user_rows(users) -> SafeString:
         return USER_ROW.format(*(escape(str(value)) for value in values))
 
     return mark_safe("\n".join(row(person) for person in users))  # noqa: S308 - every value escaped in row()
+
+
+SORT_MARK = '<span class="sort-indicator" aria-hidden="true"> {}</span><span class="visually-hidden"> ({})</span>'
+SORT_MARKS = {
+    "ascending": ("▲", gettext_lazy("oplopend gesorteerd")),
+    "descending": ("▼", gettext_lazy("aflopend gesorteerd")),
+}
+
+
+@register.simple_tag(takes_context=True)
+def sort_headers(context, columns) -> SafeString:
+    """The column headers of 'Gebruikers' (orgadmin.views._sort_columns): each a link that sorts by it (and goes
+    back to page 1, keeping the search), aria-sort and a mark on the column the list is sorted by."""
+    params = context["request"].GET.copy()
+    cells = []
+    for column in columns:
+        direction = column["aria_sort"]
+        mark = SORT_MARK.format(SORT_MARKS[direction][0], escape(str(SORT_MARKS[direction][1]))) if direction else ""
+        href = query_string(params, sort=column["next_sort"], pagina=None)
+        aria = f' aria-sort="{direction}"' if direction else ""
+        label = escape(str(column["label"]))
+        cells.append(
+            f'<th scope="col"{aria}>\n          <a class="sort-link" href="{href}">{label}{mark}</a>\n        </th>'
+        )
+    return mark_safe("\n        ".join(cells))  # noqa: S308 - every value escaped above
