@@ -272,3 +272,27 @@ def test_beyond_the_limit_the_queries_are_still_two_for_the_list(admin_client, o
     with CaptureQueriesContext(connection) as counted:
         admin_client.get(LIST, {"zoeken": "bulk0001", "sort": "naam"})
     assert len(limited) == len(counted)
+
+
+def test_the_search_form_shows_what_was_asked_and_a_search_too_long_is_said_in_dutch(admin_client, user_a):
+    html = admin_client.get(LIST, {"zoeken": "jan <b>", "verwijderd": "on"}).content.decode()
+    assert '<input type="text" name="zoeken" value="jan &lt;b&gt;" maxlength="100" id="id_zoeken">' in html
+    assert '<input type="checkbox" name="verwijderd" id="id_verwijderd" checked>' in html
+    assert "id_zoeken_error" not in html
+    html = admin_client.get(LIST, {"zoeken": "a" * 101}).content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_zoeken_error"' in html
+    error = re.search(r'<div class="error-list" id="id_zoeken_error">(.*?)</div>', html).group(1)
+    assert "niet meer dan 100 tekens" in error
+    assert '<input type="checkbox" name="verwijderd" id="id_verwijderd">' in html
+    assert user_a.username in login_names(admin_client.get(LIST, {"zoeken": "a" * 101}))  # the whole list, unfiltered
+
+
+def test_the_layouts_links_are_reversed_once_per_url_configuration(admin_client, settings):
+    from portero import templatetags
+
+    templatetags._NAMED_URLS.clear()
+    html = admin_client.get(LIST).content.decode()
+    assert f'href="{reverse("orgadmin:organisation")}"' in html
+    assert ("portero.urls", "/", "orgadmin:organisation") in templatetags._NAMED_URLS
+    settings.ROOT_URLCONF = "portero.urls_beheer"  # another configuration: the links are reversed afresh
+    assert not templatetags._NAMED_URLS
