@@ -672,14 +672,22 @@ def markdown(report: dict) -> str:
     if pages:
         bare, bare_session = pages[0], pages[1]
         for page in pages[2:]:
-            ok = page["ratio_to_bare"] >= t["page_ratio"] and page["p95_ms"] < t["page_p95_ms"] and not page["errors"]
+            # Every page measured needs a login, so its reference is the bare view requested the same way: with a
+            # session that has passed the second factor (docs/PERFORMANCE.md, "Which bare view"). The anonymous
+            # bare view is reported beside it.
+            ok = (
+                page["ratio_to_bare_session"] >= t["page_ratio"]
+                and page["p95_ms"] < t["page_p95_ms"]
+                and not page["errors"]
+            )
             lines.append(
                 f"| 1 | {page['name']} (gunicorn, 3 sync workers, wrk 3 connections) | {page['rps']} req/s, p50 "
                 f"{page['p50_ms']} ms, p95 {page['p95_ms']} ms, {page['errors']} errors | bare view "
                 f"{bare['rps']} req/s "
                 f"(p95 {bare['p95_ms']} ms); bare view logged in {bare_session['rps']} req/s (p95 "
                 f"{bare_session['p95_ms']} ms) | {page['ratio_to_bare']:.0%} of bare, "
-                f"{page['ratio_to_bare_session']:.0%} of bare logged in | ≥ 50% of bare, p95 < 50 ms, 0 errors "
+                f"{page['ratio_to_bare_session']:.0%} of bare logged in | ≥ 50% of the bare view requested the same "
+                "way (logged in), p95 < 50 ms, 0 errors "
                 f"| {verdict(ok)} |"
             )
     search = report.get("search")

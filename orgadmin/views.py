@@ -70,7 +70,7 @@ def user_list(request):
         "form": form,
         "page": page,
         "limited": found.limited,
-        "limit": number_format(found.count, force_grouping=True),
+        "limit": number_format(found.count, force_grouping=True) if found.limited else "",
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "columns": _sort_columns(sort),
     }
