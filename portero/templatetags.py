@@ -22,7 +22,8 @@ _NAMED_URLS: dict[tuple, str] = {}
 def named_url(name: str) -> str:
     """{% url name %} for a page that takes no arguments, reversed once per URL configuration (each host has its
     own, portero/hosts.py) and script prefix instead of on every render: the layout links to seven such pages and
-    Django's reverse() costs about 30 µs a call (issue 10)."""
+    Django's reverse() costs about 30 µs a call (issue 10). For Portero's namespaces, each included once; the
+    admin's, whose links depend on the current app, keep {% url %}."""
     key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
     try:
         return _NAMED_URLS[key]
