@@ -185,6 +185,8 @@ class UserRows:
         remark, remark_params = _list_sql()["remark"]
         start = page.start or 0
         limit = USER_LIST_LIMIT if page.stop is None else page.stop - start
+        if limit <= 0:  # the empty first page of a list without matches
+            return []
         sql = (
             f"SELECT id, username, first_name, name_prefix, last_name, last_login, {remark} "  # noqa: S608 - fixed SQL
             f"FROM accounts_user WHERE {self.where} ORDER BY {order} LIMIT %s OFFSET %s"

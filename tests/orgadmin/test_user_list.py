@@ -296,3 +296,10 @@ def test_the_layouts_links_are_reversed_once_per_url_configuration(admin_client,
     assert ("portero.urls", "/", "orgadmin:organisation") in templatetags._NAMED_URLS
     settings.ROOT_URLCONF = "portero.urls_beheer"  # another configuration: the links are reversed afresh
     assert not templatetags._NAMED_URLS
+
+
+def test_a_search_without_matches_says_so_and_reads_no_page(admin_client):
+    with CaptureQueriesContext(connection) as queries:
+        html = admin_client.get(LIST, {"zoeken": "qqqzzzxx"}).content.decode()
+    assert "Geen gebruikers gevonden." in html and "0 gebruikers gevonden" in html
+    assert not [q for q in queries.captured_queries if " OFFSET " in q["sql"] and "accounts_user" in q["sql"]]
