@@ -181,6 +181,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 "organisation", Lower("last_name"), Lower("first_name"), Lower("name_prefix"), "username",
                 name="user_org_name_idx",
             ),
+            # The beheer list's count (up to 1,001 matches) read from the index alone: the organisation's accounts
+            # lie all over the table, so testing them through the table meant a page read per account, 3 ms of the
+            # list at 1,000,000 accounts. PostgreSQL only (SQLite has no INCLUDE; Django then creates no index).
+            models.Index(
+                fields=["organisation"], include=["search_text", "deactivated_at", "deleted_at"],
+                name="user_org_search_idx",
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -211,3 +211,25 @@ def test_postgresql_connections_plan_without_parallel_workers(admin_a):
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.parametrize("query, show_deleted", [("", False), ("", True), ("a", False), ("a", True)])
+def test_the_lists_count_can_be_read_from_an_index_alone(admin_a, monkeypatch, query, show_deleted):
+    """At 1,000,000 accounts an organisation's accounts lie all over the table: a count that tests them through the
+    table reads a page per account (3 ms of the list). With plain index and table scans switched off, PostgreSQL
+    still finds a plan for the list's count: an index-only scan of user_org_search_idx (accounts migration 0012)."""
+    postgresql_only()
+    UserFactory.create_batch(5, organisation=admin_a.organisation)
+    monkeypatch.setattr(
+        selectors, "_frequent_codes", lambda: frozenset([selectors.search_code(admin_a.organisation_id, "a")])
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found = users_for_admin_list(admin=admin_a, query=query, show_deleted=show_deleted)
+    assert found.count >= 5
+    (count_sql,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + count_sql)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using user_org_search_idx" in plan
