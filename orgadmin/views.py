@@ -1,11 +1,13 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, ROLE_LABELS
@@ -33,6 +35,13 @@ def start(request):
     if not user.is_org_admin:
         raise PermissionDenied("beheer")
     return render(request, "orgadmin/home.html")
+
+
+@functools.lru_cache(maxsize=16)
+def _grouped(number: int, language: str | None) -> str:
+    """The number with thousands grouping ('1.000'), formatted once per number and language: Django's
+    number_format looks the format up anew on every call, 0.2 ms of the list (issue 10)."""
+    return number_format(number, force_grouping=True)
 
 
 def _sort_columns(sort: str) -> list[dict]:
@@ -70,7 +79,7 @@ def user_list(request):
         "form": form,
         "page": page,
         "limited": found.limited,
-        "limit": number_format(found.count, force_grouping=True) if found.limited else "",
+        "limit": _grouped(found.count, get_language()) if found.limited else "",
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "columns": _sort_columns(sort),
     }

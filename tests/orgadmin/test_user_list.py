@@ -303,3 +303,9 @@ def test_a_search_without_matches_says_so_and_reads_no_page(admin_client):
         html = admin_client.get(LIST, {"zoeken": "qqqzzzxx"}).content.decode()
     assert "Geen gebruikers gevonden." in html and "0 gebruikers gevonden" in html
     assert not [q for q in queries.captured_queries if " OFFSET " in q["sql"] and "accounts_user" in q["sql"]]
+
+
+def test_the_limit_is_written_with_dutch_thousands_grouping():
+    from orgadmin.views import _grouped
+
+    assert (_grouped(1000, "nl"), _grouped(1234567, "nl")) == ("1.000", "1.234.567")
