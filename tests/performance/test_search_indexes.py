@@ -39,7 +39,7 @@ def test_postgresql_has_the_search_indexes_and_fillfactor_and_no_index_the_codes
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "accounts_user")
         indexes = {name for name, constraint in constraints.items() if constraint["index"]}
-        assert {"user_org_name_idx", "user_org_username_idx"} <= indexes
+        assert {"user_org_name_idx", "user_org_username_idx", "user_org_search_idx"} <= indexes
         search = connection.introspection.get_constraints(cursor, "accounts_user_search")
         assert search["user_search_codes_idx"]["columns"] == ["codes"]
         # Every index fewer is one entry less per deactivated account in the nightly job.
