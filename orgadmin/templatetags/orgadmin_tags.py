@@ -40,13 +40,15 @@ def user_rows(users) -> SafeString:
     10). Every value is escaped as Django's escape() does (it is html.escape, which this calls directly)."""
     not_yet = gettext("Nog niet ingelogd")
     url = user_detail_url()
-    clock = timezone.get_current_timezone()  # the Dutch one (TIME_ZONE)
+    clock = timezone.get_current_timezone()  # looked up once, not per row
 
     def row(person) -> tuple:
         name = f"{person.last_name}, {person.first_name}"
         if person.name_prefix:
             name = f"{name} {person.name_prefix}"
-        last_login = person.last_login.astimezone(clock).strftime("%d-%m-%Y %H:%M") if person.last_login else not_yet
+        last_login = (
+            timezone.localtime(person.last_login, clock).strftime("%d-%m-%Y %H:%M") if person.last_login else not_yet
+        )
         values = url(person.username), person.username, name, last_login, person.remark
         return USER_ROW.format(*(escape(str(value)) for value in values))
 
