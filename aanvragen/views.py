@@ -265,7 +265,6 @@ def aanvraag_list(request):
         "form": form,
         "page": page,
         "aanvragen": page.object_list,
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
     }
     return render(request, "aanvragen/list.html", context)
 

@@ -80,7 +80,6 @@ def user_list(request):
         "page": page,
         "limited": found.limited,
         "limit": _grouped(found.count, get_language()) if found.limited else "",
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "columns": _sort_columns(sort),
     }
     return render(request, "orgadmin/user_list.html", context)

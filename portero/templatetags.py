@@ -54,7 +54,8 @@ def query_string(params: QueryDict, **changes) -> str:
 @register.simple_tag(takes_context=True)
 def pagination(context) -> SafeString:
     """Page links (page parameter: pagina) that keep the search, filter and sort of the current URL, for the
-    context's `page` and `page_numbers` (Paginator.get_elided_page_range); nothing when there is one page."""
+    context's `page`: the first and last page, two on each side of this one, '…' between; nothing when there is
+    one page."""
     page = context["page"]
     if page.paginator.num_pages <= 1:
         return mark_safe("")
@@ -64,7 +65,7 @@ def pagination(context) -> SafeString:
         href = query_string(params, pagina=page.previous_page_number())
         items.append(f'<li><a href="{href}" rel="prev">{escape(gettext("Vorige"))}</a></li>')
     label = escape(gettext("Pagina"))
-    for number in context["page_numbers"]:
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
         if number == page.paginator.ELLIPSIS:
             items.append(f"<li><span>{escape(str(number))}</span></li>")
         elif number == page.number:

@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.template import engines
 from django.test import RequestFactory
 
-# The template the pagination tag replaced (templates/includes/pagination.html before issue 10), as the reference.
+# The template the pagination tag replaced (templates/includes/pagination.html before issue 10), as the reference;
+# the views gave it page_numbers, which the tag now works out itself.
 TEMPLATE_OF_TAGS = """{% load i18n %}
 {% if page.paginator.num_pages > 1 %}
 <nav class="pagination" aria-label="{% translate 'Paginering' %}">
