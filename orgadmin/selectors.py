@@ -150,14 +150,14 @@ def _frequent_codes() -> frozenset[int]:
     return cache.get_or_set(FREQUENT_CODES_CACHE_KEY, read, FREQUENT_CODES_SECONDS)
 
 
-def _word_codes(organisation_id: int, word: str) -> list[int]:
+def _word_codes(organisation_id: int, word: str, frequent: frozenset[int]) -> list[int]:
     """The codes of the word's pieces (the word itself when it has at most three letters, else its three-letter
-    pieces), or none for a word whose every piece is frequent in the organisation (in thousands of its accounts):
+    pieces), or none for a word whose every piece is in `frequent` (_frequent_codes: in thousands of its accounts):
     walking the organisation's rows finds a page of it at once, while the index would list all those thousands
     first. The planner cannot see this itself: it takes the organisation and the code for independent conditions."""
     pieces = sorted({word[i : i + 3] for i in range(len(word) - 2)}) if len(word) > 3 else [word]
     codes = [search_code(organisation_id, piece) for piece in pieces]
-    if _frequent_codes().issuperset(codes):
+    if frequent.issuperset(codes):
         return []
     return codes
 
@@ -237,7 +237,8 @@ def users_for_admin_list(*, admin: User, query: str = "", show_deleted: bool = F
     words = query.lower().split()
     codes = []
     if connection.vendor == "postgresql":
-        codes = [code for word in words for code in _word_codes(admin.organisation_id, word)]
+        frequent = _frequent_codes() if words else frozenset()  # one cache read per search, not per word
+        codes = [code for word in words for code in _word_codes(admin.organisation_id, word, frequent)]
 
     def matching(*conditions: tuple[str, list]) -> tuple[str, list]:
         parts = list(conditions)

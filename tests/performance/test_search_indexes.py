@@ -233,3 +233,12 @@ def test_the_lists_count_can_be_read_from_an_index_alone(admin_a, monkeypatch, q
         cursor.execute("EXPLAIN " + count_sql)
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using user_org_search_idx" in plan
+
+
+def test_a_search_of_several_words_reads_the_frequent_codes_once(admin_a, monkeypatch):
+    postgresql_only()
+    reads = []
+    monkeypatch.setattr(selectors, "_frequent_codes", lambda: reads.append(1) or frozenset())
+    users_for_admin_list(admin=admin_a, query="jan de vries van", show_deleted=True)
+    users_for_admin_list(admin=admin_a, query="", show_deleted=True)  # no words: nothing to decide
+    assert len(reads) == 1
