@@ -3,16 +3,16 @@
 import functools
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, F, Value, When
+from django.db.models.expressions import Col
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -194,12 +194,10 @@ class UserRows:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*remark_params, *self.params, *order_params, limit, start])
             rows = cursor.fetchall()
-        # SQLite hands back a naive datetime in UTC (Django's ORM would make it aware the same way).
-        return [
-            UserRow(*row[:5], row[5] if row[5] is None or timezone.is_aware(row[5]) else row[5].replace(tzinfo=UTC),
-                    row[6])
-            for row in rows
-        ]  # fmt: skip
+        column, converters = _last_login_converters()
+        for convert in converters:
+            rows = [(*row[:5], convert(row[5], column, connection), row[6]) for row in rows]
+        return [UserRow(*row) for row in rows]
 
     def __iter__(self):
         return iter(self[:])
@@ -214,6 +212,13 @@ def _compiled_sql(vendor: str, language: str | None) -> dict[str, tuple[str, tup
     active, active_params = query.build_where(active_users()).as_sql(compiler, connection)
     remark, remark_params = compiler.compile(query.annotations["remark"])
     return {"active": (active, tuple(active_params)), "remark": (remark, tuple(remark_params))}
+
+
+def _last_login_converters() -> tuple[Col, list]:
+    """What Django's ORM does to a last_login read from this database (SQLite: a naive UTC time made aware), so the
+    rows read as SQL hold the same values as models would."""
+    column = Col(User._meta.db_table, User._meta.get_field("last_login"))
+    return column, [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
 
 
 def _list_sql() -> dict[str, tuple[str, tuple]]:
