@@ -40,6 +40,14 @@ class PorteroLoginView(LoginView):
     condition_dict = {LoginView.TOKEN_STEP: LoginView.has_token_step}
 
     def post(self, *args, **kwargs):
+        if "challenge_device" in self.request.POST:
+            # django-two-factor-auth's choice of another device to challenge: Portero has one SMS device per
+            # account, and LoginView.post would send it a code outside sms_code_send (or fail with a 500 when no
+            # password was given yet). Refused with the current step shown again.
+            messages.error(self.request, _("Dit verzoek wordt niet ondersteund. Vul het formulier hieronder in."))
+            response = self.render(self.get_form())
+            response.status_code = 400
+            return response
         if "resend" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
             self.send_code(resend=True)
             return self.render(self.get_form())
