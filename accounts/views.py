@@ -1,4 +1,5 @@
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -74,6 +75,16 @@ class PorteroLoginView(LoginView):
         elif result == services.CodeSend.COOLDOWN and resend:
             messages.info(
                 self.request, _("Er is zojuist al een code verstuurd. Wacht even voordat u een nieuwe vraagt.")
+            )
+        elif result == services.CodeSend.COOLDOWN:
+            # Logging in again right after a code was sent: no new SMS, and the person must know why.
+            messages.info(
+                self.request,
+                _(
+                    "Er is minder dan %(seconds)s seconden geleden al een code naar uw mobiele nummer gestuurd. Die "
+                    "code is nog geldig: vul hem hieronder in."
+                )
+                % {"seconds": settings.PORTERO_SMS_LIMITS["cooldown_seconds"]},
             )
         elif result == services.CodeSend.FAILED:
             messages.error(

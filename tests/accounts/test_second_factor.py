@@ -116,3 +116,24 @@ def test_the_django_admin_needs_staff_and_the_second_factor(client, client_as, s
     client_as(staff)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/auditevent/").status_code == 200
+
+
+def test_logging_in_again_within_30_seconds_says_the_last_code_is_still_valid(client, user_a, password, sms_outbox):
+    with time_machine.travel(STEP_START, tick=False) as traveller:
+        password_step(client, user_a.username, password)
+        first_code = latest_sms_code(sms_outbox)
+        client.cookies.clear()
+        traveller.shift(timedelta(seconds=29))
+        page = password_step(client, user_a.username, password).content.decode()
+        assert sms_count(sms_outbox) == 1
+        assert "minder dan 30 seconden geleden" in page and "nog geldig" in page
+        assert token_post(client, {"token-otp_token": first_code}).status_code == 302  # and it is
+    client.post("/uitloggen/")
+    client.cookies.clear()
+    with time_machine.travel(STEP_START + timedelta(minutes=5), tick=False) as traveller:
+        password_step(client, user_a.username, password)
+        client.cookies.clear()
+        traveller.shift(timedelta(seconds=30))  # the cooldown is over at 30 seconds exactly: a new code
+        page = password_step(client, user_a.username, password).content.decode()
+        assert sms_count(sms_outbox) == 3
+        assert "minder dan 30 seconden geleden" not in page
