@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import phonenumbers
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -90,7 +91,10 @@ def organisation_changed(
 
 
 def mobile_parse(raw: str | PhoneNumber | None) -> PhoneNumber | None:
-    """An E.164 number or a Dutch 06-number; None for empty; ValidationError otherwise."""
+    """An E.164 number or a Dutch 06-number; None for empty; ValidationError otherwise.
+
+    Only mobile numbers (an SMS code cannot reach a landline) of the regions in PORTERO_SMS_ALLOWED_REGIONS
+    (default: the Netherlands): every SMS costs money, and foreign numbers are where SMS pumping earns."""
     if raw in (None, ""):
         return None
     invalid = ValidationError(_("Vul een geldig mobiel nummer in, bijvoorbeeld 06 12345678 of +31612345678."))
@@ -100,6 +104,19 @@ def mobile_parse(raw: str | PhoneNumber | None) -> PhoneNumber | None:
         raise invalid from None
     if not number.is_valid():
         raise invalid
+    regions = [region.upper() for region in settings.PORTERO_SMS_ALLOWED_REGIONS]
+    if phonenumbers.region_code_for_number(number) not in regions:
+        if regions == ["NL"]:
+            raise ValidationError(
+                _("Vul een Nederlands mobiel nummer in (06 of +316), bijvoorbeeld 06 12345678 of +31612345678.")
+            )
+        raise ValidationError(
+            _("Vul een mobiel nummer in uit een van deze landen: %(regions)s.") % {"regions": ", ".join(regions)}
+        )
+    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        raise ValidationError(
+            _("Dit is geen mobiel nummer. Vul het nummer in van een mobiele telefoon, bijvoorbeeld 06 12345678.")
+        )
     return number
 
 

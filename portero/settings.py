@@ -199,6 +199,9 @@ PORTERO_SMS_LIMITS = {
     "per_user": {"limit": 5, "window_seconds": 15 * 60},
     "per_address": {"limit": 30, "window_seconds": 60 * 60},
 }
+# Mobile numbers for the SMS code only from these regions (ISO 3166 codes; accounts.services.mobile_parse): SMS to
+# foreign numbers cost more and are what SMS pumping lives on.
+PORTERO_SMS_ALLOWED_REGIONS = env_list("PORTERO_SMS_ALLOWED_REGIONS", ["NL"])
 # Local parts of generic, shared mailboxes that may not be a user's address (FAQ: no info@...).
 PORTERO_GENERIC_MAILBOXES = env_list(
     "PORTERO_GENERIC_MAILBOXES",
