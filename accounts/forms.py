@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
-from accounts.services import LoginRefusal, login_refusal
+from accounts.services import LoginRefusal, login_refusal, mobile_parse
 
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
@@ -167,3 +167,23 @@ class OrganisationWithAdminForm(forms.Form):
             field = key if key in self.fields else None
             for message in messages:
                 self.add_error(field, message)
+
+
+class PhoneNumberSetupForm(forms.Form):
+    """The number step of phone setup, in place of django-two-factor-auth's PhoneNumberForm: the number is
+    checked by the one rule for mobile numbers (accounts.services.mobile_parse) and kept in E.164."""
+
+    number = forms.CharField(
+        label=_("Mobiel nummer"),
+        max_length=20,
+        help_text=_("Een Nederlands mobiel nummer, bijvoorbeeld 06 12345678."),
+        error_messages={"required": _("Vul uw mobiele nummer in.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("metadata", None)
+        super().__init__(*args, **kwargs)
+
+    def clean_number(self):
+        return mobile_parse(self.cleaned_data["number"]).as_e164

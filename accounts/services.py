@@ -443,6 +443,28 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
     return CodeSend.SENT
 
 
+# --- Registering a first mobile number (phone setup) ---------------------------------------------------
+
+PHONE_ENROLMENT_SESSION_KEY = "_portero_phone_enrolment"
+
+
+def phone_enrolment_mark(*, session: SessionBase, user: User) -> None:
+    """This browser session used the account's set-password link (welcome, reset, renewal): in it, and only in it,
+    the account may register its first mobile number, within the link's own hours (PASSWORD_RESET_TIMEOUT, counted
+    from when the link was sent). The password alone must not be enough to bind a second factor of one's choosing:
+    the link proves the mailbox too. Django's login keeps the session's data, so the login right after keeps it."""
+    sent_at = user.password_link_sent_at or timezone.now()
+    session[PHONE_ENROLMENT_SESSION_KEY] = {"user": user.pk, "link_sent_at": sent_at.timestamp()}
+
+
+def phone_enrolment_allowed(*, session: SessionBase, user: User) -> bool:
+    """May this session register a first mobile number for `user` now (see phone_enrolment_mark)?"""
+    mark = session.get(PHONE_ENROLMENT_SESSION_KEY)
+    if not isinstance(mark, dict) or mark.get("user") != user.pk or user.mobile:
+        return False
+    return timezone.now().timestamp() - mark["link_sent_at"] <= settings.PASSWORD_RESET_TIMEOUT
+
+
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from two_factor.plugins.phonenumber.models import PhoneDevice
 from two_factor.plugins.registry import registry
 from two_factor.views import LoginView, SetupView
 
@@ -19,6 +20,7 @@ from accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     PasswordRequestForm,
+    PhoneNumberSetupForm,
     SetPasswordForm,
 )
 from accounts.tokens import password_link_token_generator
@@ -78,14 +80,7 @@ class PorteroLoginView(LoginView):
             )
         elif result == services.CodeSend.COOLDOWN:
             # Logging in again right after a code was sent: no new SMS, and the person must know why.
-            messages.info(
-                self.request,
-                _(
-                    "Er is minder dan %(seconds)s seconden geleden al een code naar uw mobiele nummer gestuurd. Die "
-                    "code is nog geldig: vul hem hieronder in."
-                )
-                % {"seconds": settings.PORTERO_SMS_LIMITS["cooldown_seconds"]},
-            )
+            messages.info(self.request, _cooldown_message())
         elif result == services.CodeSend.FAILED:
             messages.error(
                 self.request,
@@ -122,22 +117,70 @@ class PorteroLoginView(LoginView):
 
 
 class PhoneSetupView(SetupView):
-    """Register and verify a mobile number for the SMS code, for accounts that have none on file."""
+    """Register and verify a first mobile number for the SMS code.
+
+    Only for an account without a number, and only in the browser session that used its set-password link,
+    within the link's hours (services.phone_enrolment_allowed); otherwise the page says to ask the organisation
+    admin. The whole view is refused once the account has a device, not only its GET as in django-two-factor-auth:
+    a number changes through beheer or 'Mobiel nummer wijzigen'. Every SMS goes through services.sms_code_send
+    (cooldown and caps), never django-two-factor-auth's direct generate_challenge()."""
 
     template_name = "accounts/phone_setup.html"
     success_url = "aanvragen:home"
 
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            if PhoneDevice.objects.filter(user=user).exists():
+                return redirect(self.get_success_url())
+            if not services.phone_enrolment_allowed(session=request.session, user=user):
+                return render(request, "accounts/phone_setup_refused.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_available_methods(self):
         return [registry.get_method("sms")]
+
+    def get_form_list(self):
+        form_list = super().get_form_list()
+        form_list["sms"] = PhoneNumberSetupForm
+        return form_list
+
+    def render_next_step(self, form, **kwargs):
+        if self.steps.next != "validation":
+            return super().render_next_step(form, **kwargs)
+        # The device is not saved yet; sms_code_send counts it against its user like any other.
+        result = services.sms_code_send(device=self.get_device(), request=self.request)
+        if result == services.CodeSend.COOLDOWN:
+            messages.info(self.request, _cooldown_message())
+        elif result == services.CodeSend.LIMIT:
+            messages.error(
+                self.request, _("Er zijn te veel codes verstuurd. Wacht een kwartier en probeer het opnieuw.")
+            )
+            return self.render(form)
+        elif result == services.CodeSend.FAILED:
+            messages.error(
+                self.request, _("De sms met de code kon nu niet worden verstuurd. Probeer het over een minuut opnieuw.")
+            )
+            return self.render(form)
+        # Skip SetupView.render_next_step, which would send another SMS outside the limits.
+        return super(SetupView, self).render_next_step(form, **kwargs)
 
     def done(self, form_list, **kwargs):
         # The number is proven by the code; store it on the account (one place) and verify this session.
         device = services.user_set_mobile(user=self.request.user, mobile=self.get_device().number, request=self.request)
+        self.request.session.pop(services.PHONE_ENROLMENT_SESSION_KEY, None)
         django_otp.login(self.request, device)
         messages.success(
             self.request, _("Uw mobiele nummer is vastgelegd. Bij elke login ontvangt u voortaan een sms-code.")
         )
         return redirect(self.get_success_url())
+
+
+def _cooldown_message():
+    return _(
+        "Er is minder dan %(seconds)s seconden geleden al een code naar uw mobiele nummer gestuurd. Die code is nog "
+        "geldig: vul hem hieronder in."
+    ) % {"seconds": settings.PORTERO_SMS_LIMITS["cooldown_seconds"]}
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -161,6 +204,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
             form.add_error("new_password1", exc)
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        services.phone_enrolment_mark(session=self.request.session, user=form.user)
         return redirect(self.get_success_url())
 
 

@@ -1,10 +1,11 @@
 import pytest
 from django.contrib.auth import get_user
+from django.core import mail
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.forms import LOGIN_FAILED_MESSAGE
 from accounts.models import AuditEvent
-from tests.conftest import latest_sms_code, password_step, sms_count, two_factor_login
+from tests.conftest import latest_sms_code, link_in_mail, password_step, sms_count, two_factor_login
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +91,19 @@ def test_logout_is_a_post_and_ends_the_session(client, client_as, user_a):
     assert not get_user(client).is_authenticated
 
 
-def test_user_without_mobile_must_register_and_verify_a_number(client, org_a, password, sms_outbox):
+def test_user_without_mobile_must_register_and_verify_a_number(
+    client, org_a, sms_outbox, django_capture_on_commit_callbacks
+):
+    from accounts import services
     from tests.factories import UserFactory
 
     user = UserFactory(organisation=org_a, mobile="")
-    response = password_step(client, user.username, password)
+    # A first number is registered only in the browser session that used the set-password link.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.password_link_send(user=user, purpose="welcome")
+    link = client.get(link_in_mail(mail.outbox[-1].body), follow=True).redirect_chain[-1][0]
+    client.post(link, {"new_password1": "Qx7#Bw9!Zt4k", "new_password2": "Qx7#Bw9!Zt4k"})
+    response = password_step(client, user.username, "Qx7#Bw9!Zt4k")
     assert response.status_code == 302  # no code step: password-only session, confined to phone setup
     assert client.get("/").url == "/inloggen/telefoon/"
     assert client.get("/beheer/").url == "/inloggen/telefoon/"
