@@ -187,3 +187,32 @@ class PhoneNumberSetupForm(forms.Form):
 
     def clean_number(self):
         return mobile_parse(self.cleaned_data["number"]).as_e164
+
+
+class PhoneChangePasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Uw wachtwoord"),
+        strip=False,
+        error_messages={"required": _("Vul uw wachtwoord in.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PhoneChangeCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verificatiecode"),
+        min_length=6,
+        max_length=6,
+        error_messages={
+            "required": _("Vul de verificatiecode uit de sms in."),
+            "min_length": _("De code bestaat uit 6 cijfers."),
+            "max_length": _("De code bestaat uit 6 cijfers."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class PhoneChangeNumberForm(PhoneNumberSetupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = _("Nieuw mobiel nummer")

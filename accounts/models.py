@@ -244,6 +244,7 @@ class AuditEvent(models.Model):
         PASSWORD_EXPIRED = "password_expired", _("wachtwoord verlopen")
         PASSWORD_EXPIRY_WARNED = "password_expiry_warned", _("waarschuwing wachtwoord verloopt verstuurd")
         PHONE_SET = "phone_set", _("mobiel nummer vastgelegd")
+        PHONE_CHANGE = "phone_change", _("mobiel nummer wijzigen (stap)")
         ORGANISATION_CREATED = "organisation_created", _("organisatie aangemaakt")
         USER_CREATED = "user_created", _("account aangemaakt")
         USER_CHANGED = "user_changed", _("account gewijzigd")

@@ -33,7 +33,7 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
 from accounts.ratelimit import cooldown_active, cooldown_clear, rate_limit_exceeded
-from accounts.sms import SmsNotSent
+from accounts.sms import SmsNotSent, sms_text_send
 
 Action = AuditEvent.Action
 IDLE_REASON = "6 maanden niet ingelogd"
@@ -288,11 +288,34 @@ def phone_device_reset(*, user: User) -> PhoneDevice | None:
 def user_set_mobile(
     *, user: User, mobile: str | PhoneNumber | None, actor: User | None = None, request=None
 ) -> PhoneDevice | None:
+    """The one way a mobile number changes (beheer, phone setup, 'Mobiel nummer wijzigen'). A change is told to
+    the person by mail and, when there was a number, by an SMS to that old number: a second factor moved by
+    someone else must not go unnoticed. Both after the commit; neither holds a code or the new number."""
+    old = user.mobile.as_e164 if user.mobile else ""
     user.mobile = mobile_parse(mobile) or ""
     user.save(update_fields=["mobile"])
     device = phone_device_reset(user=user)
+    new = user.mobile.as_e164 if user.mobile else ""
     audit_log(Action.PHONE_SET, actor=actor or user, target=user, request=request)
+    if old != new:
+        _phone_change_notify(user=user, old=old, by_self=actor is None or actor.pk == user.pk, request=request)
     return device
+
+
+PHONE_CHANGED_SMS = (
+    "Portero: het mobiele nummer voor de sms-code van uw account is zojuist gewijzigd. Was u dit niet? Neem direct "
+    "contact op met de organisatiebeheerder van uw organisatie."
+)
+
+
+def _phone_change_notify(*, user: User, old: str, by_self: bool, request: HttpRequest | None) -> None:
+    from accounts.tasks import send_phone_changed_mail
+
+    transaction.on_commit(lambda: send_phone_changed_mail.delay(user.pk, by_self))
+    if old:
+        # Sent in the request, not from a worker: the per-address cap then counts the address that made the change.
+        old_device = PhoneDevice(user=user, name="oud nummer", number=old, method="sms")
+        transaction.on_commit(lambda: sms_code_send(device=old_device, request=request, notice=_(PHONE_CHANGED_SMS)))
 
 
 def password_link_send(*, user: User, purpose: str, request: HttpRequest | None = None) -> None:
@@ -425,22 +448,35 @@ class CodeSend(StrEnum):
     FAILED = "failed"
 
 
-def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) -> CodeSend:
+def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None, notice: str | None = None) -> CodeSend:
     """Send a login code, at most once per cooldown and within caps per user and per client address, before
-    any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits."""
+    any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits.
+
+    Every SMS Portero sends comes through here. With `notice`, that text is sent instead of a code (a number
+    change told to the old number): within the same caps, but not held back by, or starting, the code cooldown.
+    The device may be unsaved (phone setup, a new number): it is counted against its user all the same."""
     limits = settings.PORTERO_SMS_LIMITS
-    if cooldown_active(f"sms:{device.user_id}", seconds=limits["cooldown_seconds"]):
+    if notice is None and cooldown_active(f"sms:{device.user_id}", seconds=limits["cooldown_seconds"]):
         return CodeSend.COOLDOWN
     over_user = rate_limit_exceeded(f"sms:user:{device.user_id}", **limits["per_user"])
     over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
     if over_user or over_address:
         return CodeSend.LIMIT
     try:
-        device.generate_challenge()
+        if notice is None:
+            device.generate_challenge()
+        else:
+            sms_text_send(number=device.number, text=notice)
     except SmsNotSent:
-        cooldown_clear(f"sms:{device.user_id}")  # nothing was sent: a new try may follow at once
+        if notice is None:
+            cooldown_clear(f"sms:{device.user_id}")  # nothing was sent: a new try may follow at once
         return CodeSend.FAILED
     return CodeSend.SENT
+
+
+def sms_code_used(*, user: User) -> None:
+    """The code last sent to this user was just used: the next code (for a new number) needs no cooldown wait."""
+    cooldown_clear(f"sms:{user.pk}")
 
 
 # --- Registering a first mobile number (phone setup) ---------------------------------------------------
@@ -463,6 +499,83 @@ def phone_enrolment_allowed(*, session: SessionBase, user: User) -> bool:
     if not isinstance(mark, dict) or mark.get("user") != user.pk or user.mobile:
         return False
     return timezone.now().timestamp() - mark["link_sent_at"] <= settings.PASSWORD_RESET_TIMEOUT
+
+
+# --- 'Mobiel nummer wijzigen': the person changes their own number --------------------------------------
+
+
+class PhoneChangeCheck(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    LIMITED = "limited"
+
+
+def _phone_change_limited(*, user: User, what: str) -> bool:
+    """At most 5 tries per 15 minutes for the password, and for the codes, of one account on this page."""
+    return rate_limit_exceeded(f"phonechange:{what}:{user.pk}", limit=5, window_seconds=15 * 60)
+
+
+def phone_change_password_check(
+    *, user: User, raw_password: str, request: HttpRequest | None = None
+) -> PhoneChangeCheck:
+    """Step 1: the password again, so that an unattended or stolen session cannot move the second factor."""
+    if _phone_change_limited(user=user, what="password"):
+        audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step="password_limited")
+        return PhoneChangeCheck.LIMITED
+    if not user.check_password(raw_password):
+        audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step="password_wrong")
+        return PhoneChangeCheck.WRONG
+    audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step="password_confirmed")
+    return PhoneChangeCheck.OK
+
+
+def phone_change_code_check(
+    *, user: User, device: PhoneDevice, token: str, step: str, request: HttpRequest | None = None
+) -> PhoneChangeCheck:
+    """Steps 2 and 4: the code sent to the old number, then the one sent to the new number (`step`: "old_code" or
+    "new_code"). django-otp throttles a saved device; the cap here also covers the new, unsaved one."""
+    if _phone_change_limited(user=user, what="code"):
+        audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step=f"{step}_limited")
+        return PhoneChangeCheck.LIMITED
+    if not device.verify_token(token):
+        audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step=f"{step}_wrong")
+        return PhoneChangeCheck.WRONG
+    if device.pk is not None:
+        device.key = random_hex()  # this code cannot be used again (as after a login)
+        device.save(update_fields=["key"])
+    sms_code_used(user=user)
+    audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step=f"{step}_confirmed")
+    return PhoneChangeCheck.OK
+
+
+def phone_change_new_device(*, user: User, number: str, key: str) -> PhoneDevice:
+    """The device for the new number while it is being proven: not saved until its code is right."""
+    return PhoneDevice(user=user, name="default", number=number, key=key, method="sms")
+
+
+def phone_change_new_code_send(*, user: User, number: str, key: str, request: HttpRequest | None = None) -> CodeSend:
+    """Step 3: a code to the new number, through the one send function."""
+    result = sms_code_send(device=phone_change_new_device(user=user, number=number, key=key), request=request)
+    if result == CodeSend.SENT:
+        audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step="new_code_sent")
+    return result
+
+
+def phone_change_complete(
+    *, user: User, number: str, key: str, token: str, request: HttpRequest | None = None
+) -> tuple[PhoneChangeCheck, PhoneDevice | None]:
+    """Step 4: the code from the new number proves it; only then the number changes (user_set_mobile, which
+    tells the person by mail and the old number by SMS)."""
+    result = phone_change_code_check(
+        user=user,
+        device=phone_change_new_device(user=user, number=number, key=key),
+        token=token,
+        step="new_code",
+        request=request,
+    )
+    if result != PhoneChangeCheck.OK:
+        return result, None
+    return result, user_set_mobile(user=user, mobile=number, actor=user, request=request)
 
 
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row

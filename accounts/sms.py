@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from twilio.base.exceptions import TwilioException
 from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
@@ -29,12 +30,15 @@ class OutboxGateway:
     """
 
     def send_sms(self, device, token):
+        self.send_text(device.number, sms_text(token))
+
+    def send_text(self, number, text):
         outbox = settings.SMS_OUTBOX_DIR
         outbox.mkdir(parents=True, exist_ok=True)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
         path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.txt"
-        path.write_text(f"Aan: {device.number.as_e164}\n\n{sms_text(token)}\n", encoding="utf-8")
-        logger.info("SMS naar %s in het postvak gezet: %s", device.number.as_e164, path.name)
+        path.write_text(f"Aan: {number.as_e164}\n\n{text}\n", encoding="utf-8")
+        logger.info("SMS naar %s in het postvak gezet: %s", number.as_e164, path.name)
 
 
 class SmsNotSent(Exception):
@@ -59,3 +63,21 @@ class TwilioGateway(Twilio):
         except TwilioException as exc:
             logger.warning("SMS naar %s niet verstuurd: Twilio gaf %s", device.number.as_e164, type(exc).__name__)
             raise SmsNotSent from exc
+
+    def send_text(self, number, text):
+        """A text that is not a code (a notice), with the sender settings of send_sms."""
+        send_kwargs = {"to": number.as_e164, "body": text}
+        if settings.TWILIO_MESSAGING_SERVICE_SID:
+            send_kwargs["messaging_service_sid"] = settings.TWILIO_MESSAGING_SERVICE_SID
+        else:
+            send_kwargs["from_"] = settings.TWILIO_CALLER_ID
+        try:
+            self.client.messages.create(**send_kwargs)
+        except TwilioException as exc:
+            logger.warning("SMS naar %s niet verstuurd: Twilio gaf %s", number.as_e164, type(exc).__name__)
+            raise SmsNotSent from exc
+
+
+def sms_text_send(*, number, text: str) -> None:
+    """Send a text through the configured gateway. Only accounts.services.sms_code_send calls this (its limits)."""
+    import_string(settings.TWO_FACTOR_SMS_GATEWAY)().send_text(number, text)

@@ -52,6 +52,23 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
 
 
 @shared_task(base=MailTask)
+def send_phone_changed_mail(user_id: int, by_self: bool) -> None:
+    """The mobile number for the SMS code changed (accounts.services.user_set_mobile): tell the person. No code and
+    not the new number in full; only its last two digits, so the person can tell their own change from another's."""
+    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        return
+    context = {
+        "user": user,
+        "by_self": by_self,
+        "number_end": user.mobile.as_e164[-2:] if user.mobile else "",
+        "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
+    }
+    body = render_to_string("accounts/mail/phone_changed.txt", context)
+    send_mail("Portero: uw mobiele nummer voor de sms-code is gewijzigd", body, None, [user.email])
+
+
+@shared_task(base=MailTask)
 def send_password_expiry_warnings(warned_at: str | list[int]) -> None:
     """Mail the accounts that passwords_expire warned at this moment (ISO 8601): a moment, not an id list, because
     one night may warn many accounts; the moment is set once per password period, so each is mailed once.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("wachtwoord/wijzigen/", views.password_change, name="password_change"),
     path("wachtwoord/instellen/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
     path("wachtwoord/ingesteld/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
+    path("mobiel/wijzigen/", views.phone_change, name="phone_change"),
 ]
 
 # The login and phone registration keep django-two-factor-auth's URL names (its code reverses them);

@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.util import random_hex
 from two_factor.plugins.phonenumber.models import PhoneDevice
 from two_factor.plugins.registry import registry
 from two_factor.views import LoginView, SetupView
@@ -20,6 +22,9 @@ from accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     PasswordRequestForm,
+    PhoneChangeCodeForm,
+    PhoneChangeNumberForm,
+    PhoneChangePasswordForm,
     PhoneNumberSetupForm,
     SetPasswordForm,
 )
@@ -255,3 +260,103 @@ def password_change(request):
             messages.success(request, _("Uw nieuwe wachtwoord is opgeslagen. Het is 3 maanden geldig."))
             return redirect("aanvragen:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+PHONE_CHANGE_SESSION_KEY = "portero_phone_change"
+PHONE_CHANGE_FORMS = {
+    "password": PhoneChangePasswordForm,
+    "old_code": PhoneChangeCodeForm,
+    "new_number": PhoneChangeNumberForm,
+    "new_code": PhoneChangeCodeForm,
+}
+PHONE_CHANGE_LIMITED = _("U heeft het te vaak geprobeerd. Wacht een kwartier en begin dan opnieuw.")
+
+
+@require_http_methods(["GET", "POST"])
+def phone_change(request):
+    """'Mobiel nummer wijzigen': the password, a code sent to the current number, the new number, and a code sent
+    to that; only then the number changes (accounts.services.phone_change_*, user_set_mobile). The steps live in
+    the session and expire like a half-finished login (TWO_FACTOR_LOGIN_TIMEOUT, 10 minutes)."""
+    user = request.user
+    device = PhoneDevice.objects.filter(user=user).first()
+    if device is None:  # a verified session always has one; without it the number is registered by the org admin
+        return redirect("aanvragen:home")
+    state = request.session.get(PHONE_CHANGE_SESSION_KEY)
+    now = timezone.now().timestamp()
+    if state and now - state["started"] > settings.TWO_FACTOR_LOGIN_TIMEOUT:
+        del request.session[PHONE_CHANGE_SESSION_KEY]
+        state = None
+        messages.info(request, _("Het wijzigen duurde langer dan 10 minuten. Begin opnieuw met uw wachtwoord."))
+        form = PhoneChangePasswordForm()
+    else:
+        step = state["step"] if state else "password"
+        form = PHONE_CHANGE_FORMS[step](request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            next_state = _phone_change_step(request, form, step=step, state=state or {}, device=device)
+            if next_state == "done":
+                return redirect("aanvragen:home")
+            if next_state is not None:
+                request.session[PHONE_CHANGE_SESSION_KEY] = next_state
+                return redirect("accounts:phone_change")
+    step = state["step"] if state else "password"
+    context = {"form": form, "step": step, "old_number": device.number, "new_number": (state or {}).get("number")}
+    return render(request, "accounts/phone_change.html", context)
+
+
+def _phone_change_step(request, form, *, step, state, device):
+    """Carry out one step; the next state, "done", or None with the error put on the form."""
+    user = request.user
+    data = form.cleaned_data
+    if step == "password":
+        result = services.phone_change_password_check(user=user, raw_password=data["password"], request=request)
+        if result != services.PhoneChangeCheck.OK:
+            form.add_error(
+                "password", PHONE_CHANGE_LIMITED if result == "limited" else _("Het wachtwoord is niet juist.")
+            )
+            return None
+        if not _code_sent(request, services.sms_code_send(device=device, request=request)):
+            return None
+        return {"step": "old_code", "started": timezone.now().timestamp()}
+    if step == "old_code":
+        result = services.phone_change_code_check(
+            user=user, device=device, token=data["code"], step="old_code", request=request
+        )
+        if result != services.PhoneChangeCheck.OK:
+            form.add_error("code", PHONE_CHANGE_LIMITED if result == "limited" else _("Deze code is niet juist."))
+            return None
+        return {**state, "step": "new_number"}
+    if step == "new_number":
+        if data["number"] == device.number.as_e164:
+            form.add_error("number", _("Dit is uw huidige nummer. Vul het nieuwe nummer in."))
+            return None
+        key = random_hex()
+        sent = services.phone_change_new_code_send(user=user, number=data["number"], key=key, request=request)
+        if not _code_sent(request, sent):
+            return None
+        return {**state, "step": "new_code", "number": data["number"], "key": key}
+    result, new_device = services.phone_change_complete(
+        user=user, number=state["number"], key=state["key"], token=data["code"], request=request
+    )
+    if result != services.PhoneChangeCheck.OK:
+        form.add_error("code", PHONE_CHANGE_LIMITED if result == "limited" else _("Deze code is niet juist."))
+        return None
+    del request.session[PHONE_CHANGE_SESSION_KEY]
+    django_otp.login(request, new_device)  # this session stays logged in, now with the new number's device
+    messages.success(
+        request, _("Uw mobiele nummer is gewijzigd. U ontvangt de sms-code voortaan op het nieuwe nummer.")
+    )
+    return "done"
+
+
+def _code_sent(request, result) -> bool:
+    if result == services.CodeSend.COOLDOWN:
+        messages.info(request, _cooldown_message())
+    elif result == services.CodeSend.LIMIT:
+        messages.error(request, _("Er zijn te veel codes verstuurd. Wacht een kwartier en probeer het opnieuw."))
+        return False
+    elif result == services.CodeSend.FAILED:
+        messages.error(
+            request, _("De sms met de code kon nu niet worden verstuurd. Probeer het over een minuut opnieuw.")
+        )
+        return False
+    return True
