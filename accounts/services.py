@@ -622,10 +622,11 @@ def sessions_end_all(*, user: User) -> None:
 
 def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | None = None) -> None:
     """After a correct code: a new device key, so the code just used (or any other sent before) cannot be used
-    again; and the audit entry."""
+    again; the end of the code cooldown; and the audit entry."""
     if isinstance(device, PhoneDevice):
         device.key = random_hex()
         device.save(update_fields=["key"])
+    sms_code_used(user=user)  # a next code (e.g. 'Mobiel nummer wijzigen' right away) needs no cooldown wait
     audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
 
 

@@ -150,6 +150,12 @@ class PhoneSetupView(SetupView):
         form_list["sms"] = PhoneNumberSetupForm
         return form_list
 
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step, **kwargs)
+        if "token" in form.fields:
+            form.fields["token"].label = _("Verificatiecode")
+        return form
+
     def render_next_step(self, form, **kwargs):
         if self.steps.next != "validation":
             return super().render_next_step(form, **kwargs)

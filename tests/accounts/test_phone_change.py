@@ -163,3 +163,14 @@ def test_the_change_must_be_finished_within_10_minutes_to_the_second(
         assert any(text.startswith(f"Aan: {NEW_NUMBER}") for text in sms_files(sms_outbox)) == allowed
         if not allowed:
             assert "Begin opnieuw met uw wachtwoord" in page and 'name="password"' in page
+
+
+def test_right_after_the_login_the_change_sends_a_fresh_code_to_the_old_number(client, user_a, password, sms_outbox):
+    from tests.conftest import two_factor_login
+
+    with time_machine.travel(T0, tick=False) as traveller:
+        two_factor_login(client, user_a.username, password, sms_outbox)  # its code is used: no cooldown left
+        traveller.shift(timedelta(seconds=5))
+        step(client, password=password)
+        assert sms_count(sms_outbox) == 2
+        assert step(client, code=latest_sms_code(sms_outbox)).status_code == 302
