@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from two_factor.plugins.phonenumber.admin import PhoneDeviceAdmin
+from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors, services
 from accounts.forms import OrganisationWithAdminForm
@@ -179,6 +181,25 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor__username", "target__username", "ip_address")
     list_select_related = ("actor", "target", "organisation")
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(PhoneDevice)
+
+
+@admin.register(PhoneDevice)
+class ReadOnlyPhoneDeviceAdmin(PhoneDeviceAdmin):
+    """django-two-factor-auth's admin for the SMS devices, read-only: a device follows the mobile number on file,
+    which changes only through accounts.services.user_set_mobile (beheer or 'Mobiel nummer wijzigen'), so that the
+    person is always told. Editing a device here would move the second factor silently."""
 
     def has_add_permission(self, request):
         return False

@@ -174,3 +174,20 @@ def test_right_after_the_login_the_change_sends_a_fresh_code_to_the_old_number(c
         step(client, password=password)
         assert sms_count(sms_outbox) == 2
         assert step(client, code=latest_sms_code(sms_outbox)).status_code == 302
+
+
+# --- The CIZ admin ------------------------------------------------------------------------------------------
+
+
+def test_the_admin_cannot_change_an_sms_device_around_the_one_service(client_as, staff, user_a, sms_outbox):
+    client = client_as(staff)
+    device = PhoneDevice.objects.get(user=user_a)
+    url = f"/admin/phonenumber/phonedevice/{device.pk}/change/"
+    assert client.get(url).status_code == 200  # readable
+    response = client.post(
+        url, {"user": user_a.pk, "name": "default", "number": NEW_NUMBER, "key": device.key, "method": "sms"}
+    )
+    assert response.status_code == 403
+    assert client.post("/admin/phonenumber/phonedevice/add/", {"user": user_a.pk}).status_code == 403
+    device.refresh_from_db()
+    assert device.number == user_a.mobile
