@@ -311,7 +311,8 @@ PHONE_CHANGED_SMS = (
 def _phone_change_notify(*, user: User, old: str, by_self: bool, request: HttpRequest | None) -> None:
     from accounts.tasks import send_phone_changed_mail
 
-    transaction.on_commit(lambda: send_phone_changed_mail.delay(user.pk, by_self))
+    number_end = user.mobile.as_e164[-2:] if user.mobile else ""  # this change's number, not the one at send time
+    transaction.on_commit(lambda: send_phone_changed_mail.delay(user.pk, by_self, bool(old), number_end))
     if old:
         # Sent in the request, not from a worker: the per-address cap then counts the address that made the change.
         old_device = PhoneDevice(user=user, name="oud nummer", number=old, method="sms")

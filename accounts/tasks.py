@@ -52,7 +52,7 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
 
 
 @shared_task(base=MailTask)
-def send_phone_changed_mail(user_id: int, by_self: bool) -> None:
+def send_phone_changed_mail(user_id: int, by_self: bool, had_number: bool, number_end: str) -> None:
     """The mobile number for the SMS code changed (accounts.services.user_set_mobile): tell the person. No code and
     not the new number in full; only its last two digits, so the person can tell their own change from another's."""
     user = User.objects.select_related("organisation").filter(pk=user_id).first()
@@ -61,7 +61,8 @@ def send_phone_changed_mail(user_id: int, by_self: bool) -> None:
     context = {
         "user": user,
         "by_self": by_self,
-        "number_end": user.mobile.as_e164[-2:] if user.mobile else "",
+        "had_number": had_number,
+        "number_end": number_end,
         "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
     }
     body = render_to_string("accounts/mail/phone_changed.txt", context)

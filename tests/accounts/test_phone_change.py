@@ -191,3 +191,22 @@ def test_the_admin_cannot_change_an_sms_device_around_the_one_service(client_as,
     assert client.post("/admin/phonenumber/phonedevice/add/", {"user": user_a.pk}).status_code == 403
     device.refresh_from_db()
     assert device.number == user_a.mobile
+
+
+def test_the_mail_says_who_changed_the_number(
+    client_as, admin_a, user_a, org_a, sms_outbox, django_capture_on_commit_callbacks
+):
+    from tests.orgadmin.test_user_update import current_data, detail_url
+
+    first = UserFactory(organisation=org_a, mobile="")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(admin_a).post(detail_url(user_a), current_data(user_a, mobile=OLD_CODE_STEP))
+        client_as(admin_a).post(detail_url(first), current_data(first, mobile="06 23456789"))
+        services.user_set_mobile(user=user_a, mobile="06 34567890", actor=user_a)
+    bodies = {
+        (m.to[0], "gewijzigd" in m.body, "organisatiebeheerder van uw organisatie." in m.body) for m in mail.outbox
+    }
+    assert (first.email, False, True) in bodies  # a first number, by the admin
+    texts = [m.body for m in mail.outbox if m.to == [user_a.email]]
+    assert "gewijzigd door de organisatiebeheerder" in texts[0] and "eindigt op 21" in texts[0]
+    assert "gewijzigd via 'Mobiel nummer wijzigen'" in texts[1] and "eindigt op 90" in texts[1]
