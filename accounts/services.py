@@ -511,8 +511,10 @@ class PhoneChangeCheck(StrEnum):
     LIMITED = "limited"
 
 
-def _phone_change_limited(*, user: User, what: str) -> bool:
-    """At most 5 tries per 15 minutes for the password, and for the codes, of one account on this page."""
+def phone_attempt_limited(*, user: User, what: str) -> bool:
+    """Count one try; True past 5 tries per 15 minutes of one account, for the password ("password") or for the
+    codes ("code") of 'Mobiel nummer wijzigen' and phone setup. A code of a device not saved yet is not throttled
+    by django-otp (its failures are not stored), so this cap is what stops guessing it."""
     return rate_limit_exceeded(f"phonechange:{what}:{user.pk}", limit=5, window_seconds=15 * 60)
 
 
@@ -520,7 +522,7 @@ def phone_change_password_check(
     *, user: User, raw_password: str, request: HttpRequest | None = None
 ) -> PhoneChangeCheck:
     """Step 1: the password again, so that an unattended or stolen session cannot move the second factor."""
-    if _phone_change_limited(user=user, what="password"):
+    if phone_attempt_limited(user=user, what="password"):
         audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step="password_limited")
         return PhoneChangeCheck.LIMITED
     if not user.check_password(raw_password):
@@ -535,7 +537,7 @@ def phone_change_code_check(
 ) -> PhoneChangeCheck:
     """Steps 2 and 4: the code sent to the old number, then the one sent to the new number (`step`: "old_code" or
     "new_code"). django-otp throttles a saved device; the cap here also covers the new, unsaved one."""
-    if _phone_change_limited(user=user, what="code"):
+    if phone_attempt_limited(user=user, what="code"):
         audit_log(Action.PHONE_CHANGE, actor=user, target=user, request=request, step=f"{step}_limited")
         return PhoneChangeCheck.LIMITED
     if not device.verify_token(token):

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.util import random_hex
 from two_factor.plugins.phonenumber.models import PhoneDevice
@@ -31,6 +32,7 @@ from accounts.forms import (
 from accounts.tokens import password_link_token_generator
 
 RENEWAL_SESSION_KEY = "portero_password_renewal_user"
+PHONE_CHANGE_LIMITED = gettext_lazy("U heeft het te vaak geprobeerd. Wacht een kwartier en begin dan opnieuw.")
 
 
 class PorteroLoginView(LoginView):
@@ -141,6 +143,13 @@ class PhoneSetupView(SetupView):
             if not services.phone_enrolment_allowed(session=request.session, user=user):
                 return render(request, "accounts/phone_setup_refused.html", status=403)
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        step = self.request.POST.get(f"{self.get_prefix(self.request)}-current_step")
+        if step == "validation" and services.phone_attempt_limited(user=self.request.user, what="code"):
+            messages.error(self.request, PHONE_CHANGE_LIMITED)
+            return self.render(self.get_form())
+        return super().post(*args, **kwargs)
 
     def get_available_methods(self):
         return [registry.get_method("sms")]
@@ -275,7 +284,6 @@ PHONE_CHANGE_FORMS = {
     "new_number": PhoneChangeNumberForm,
     "new_code": PhoneChangeCodeForm,
 }
-PHONE_CHANGE_LIMITED = _("U heeft het te vaak geprobeerd. Wacht een kwartier en begin dan opnieuw.")
 
 
 @require_http_methods(["GET", "POST"])

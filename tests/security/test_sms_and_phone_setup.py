@@ -150,3 +150,18 @@ def test_a_first_number_within_the_links_8_hours_to_the_second(
             assert response.status_code == 302
             numberless.refresh_from_db()
             assert numberless.mobile.as_e164 == "+31612345678"
+
+
+def test_the_setup_code_cannot_be_guessed(client, numberless, sms_outbox, django_capture_on_commit_callbacks):
+    """The device being set up is not saved, so django-otp's throttle does not hold; a cap per account does."""
+    set_password_by_link(client, numberless, django_capture_on_commit_callbacks)
+    setup_post(client, "welcome")
+    number_step(client)
+    code = latest_sms_code(sms_outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    for _attempt in range(5):
+        setup_post(client, "validation", **{"validation-token": wrong})
+    page = setup_post(client, "validation", **{"validation-token": code}).content.decode()
+    assert "te vaak" in page
+    numberless.refresh_from_db()
+    assert not numberless.mobile and not numberless.phonedevice_set.exists()
