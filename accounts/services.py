@@ -33,20 +33,13 @@ from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
 from accounts.ratelimit import cooldown_active, cooldown_clear, rate_limit_exceeded
 from accounts.sms import SmsNotSent
+from portero.client_ip import client_address, current_client_address
 
 Action = AuditEvent.Action
 IDLE_REASON = "6 maanden niet ingelogd"
 
 
 # --- Audit ----------------------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def audit_log(
@@ -65,7 +58,9 @@ def audit_log(
         actor=actor,
         target=target,
         organisation=organisation,
-        ip_address=client_address(request),
+        # A receiver of a library's signal may have no request to pass (django-otp's failed code): the address
+        # of the request being handled then comes from the middleware, so every row written in a request has one.
+        ip_address=client_address(request) if request is not None else current_client_address.get(),
         detail=detail,
     )
 

@@ -185,7 +185,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+# The one resolver of the client's address (portero/client_ip.py), also for the lockout.
+AXES_CLIENT_IP_CALLABLE = "portero.client_ip.client_address"
 AXES_VERBOSE = False
 
 # 'Wachtwoord aanvragen' limits (a fixed window in the cache).
@@ -342,8 +343,24 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of our own stand in front of the app; each appends to X-Forwarded-For, and the
+# client's address is the hop just left of theirs (portero/client_ip.py). 0: REMOTE_ADDR is the client. A wrong
+# number is not harmless: too low and every request seems to come from the proxy, too high and a client can
+# choose its own address. So behind a proxy in production the number must be given (the shipped
+# docker-compose.yml: 1), and the old name of this setting is refused rather than silently ignored.
+if env_str("AXES_IPWARE_PROXY_COUNT") is not None:
+    raise ImproperlyConfigured("AXES_IPWARE_PROXY_COUNT is no longer read: set PORTERO_TRUSTED_PROXIES instead.")
+if BEHIND_PROXY and not DEBUG and not (env_str("PORTERO_TRUSTED_PROXIES") or "").strip():
+    raise ImproperlyConfigured(
+        "DJANGO_BEHIND_PROXY is on: set PORTERO_TRUSTED_PROXIES to the number of reverse proxies in front of the "
+        "app (1 for the nginx of docker-compose.yml), so that lockouts, limits and logs see the client's address."
+    )
+PORTERO_TRUSTED_PROXIES = env_int("PORTERO_TRUSTED_PROXIES", 0)
+if PORTERO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PORTERO_TRUSTED_PROXIES must be 0 or more.")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 CONTENT_SECURITY_POLICY = {
