@@ -72,6 +72,11 @@ def active_users() -> Q:
     return Q(deleted_at__isnull=True, deactivated_at__isnull=True)
 
 
+def organisation_account_count(*, organisation_id: int) -> int:
+    """Accounts of an organisation that can still log in (the size its SMS budget is made for)."""
+    return User.objects.filter(active_users(), organisation_id=organisation_id).count()
+
+
 def password_hashes_in_use(*, user: User) -> list[str]:
     """The current password hash (on the user, as loaded) and the previous ones the history rule forbids."""
     previous = list(

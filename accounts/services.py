@@ -24,6 +24,7 @@ from django.db.models.sql import UpdateQuery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.util import random_hex
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
@@ -31,7 +32,16 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
-from accounts.ratelimit import cooldown_active, cooldown_clear, rate_limit_exceeded
+from accounts.ratelimit import (
+    backoff_failure,
+    backoff_try,
+    cooldown_active,
+    cooldown_clear,
+    mark,
+    marked,
+    rate_limit_exceeded,
+    rate_limit_reached,
+)
 from accounts.sms import SmsNotSent
 from portero.client_ip import client_address, current_client_address
 
@@ -372,6 +382,78 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
     return None
 
 
+# --- Failed logins: limits that fit organisations behind one address ----------------------------------------
+#
+# Many employees of one organisation share one public address (a NAT, a Citrix or VDI farm), and login names are
+# predictable. So no rule here locks an address for everyone or a login name for its owner:
+# - django-axes locks login name + address (AXES_LOCKOUT_PARAMETERS) after AXES_FAILURE_LIMIT wrong passwords;
+# - the login name alone, after `free` failures from anywhere, gets a progressive delay (1, 2, 4 … seconds, at
+#   most `max_seconds`, one attempt per turn): a guesser spread over many addresses is slowed to one guess a
+#   minute, the owner waits at most that minute, and not at all from an address they logged in from lately;
+# - an address gets a cap on its failures over all login names, sized for the largest organisation's morning
+#   peak (docs/SECURITY.md), which stops one address trying name after name.
+
+
+def _login_name(username: str | None) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def _address_windows(request: HttpRequest | None):
+    address = client_address(request) or "onbekend"
+    for window in settings.PORTERO_LOGIN_LIMITS["per_address"]:
+        yield f"login:ip{window['window_seconds']}:{address}", window
+
+
+def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) -> str | None:
+    """Asked before the password is checked: a Dutch message when this attempt may not be tried now, else None.
+    Refused attempts check no password and are audited; the answer is the same for every kind of login name."""
+    limits = settings.PORTERO_LOGIN_LIMITS
+    name = _login_name(username)
+    for key, window in _address_windows(request):
+        seconds = rate_limit_reached(key, **window)
+        if seconds:
+            _login_refused_audit(username, request, "address_limit")
+            minutes = -(-seconds // 60)
+            return ngettext(
+                "Vanaf dit netwerkadres is te vaak een verkeerd wachtwoord ingevuld. Probeer het over %(minutes)s "
+                "minuut opnieuw.",
+                "Vanaf dit netwerkadres is te vaak een verkeerd wachtwoord ingevuld. Probeer het over %(minutes)s "
+                "minuten opnieuw.",
+                minutes,
+            ) % {"minutes": minutes}
+    if marked(f"login:known:{name}:{client_address(request)}"):
+        return None
+    per_name = limits["per_login_name"]
+    seconds = backoff_try(f"login:name:{name}", free=per_name["free"], max_seconds=per_name["max_seconds"])
+    if seconds:
+        _login_refused_audit(username, request, "login_name_delay")
+        return ngettext(
+            "Met deze inlognaam is te vaak een verkeerd wachtwoord ingevuld. Wacht nog %(seconds)s seconde en "
+            "probeer het dan opnieuw.",
+            "Met deze inlognaam is te vaak een verkeerd wachtwoord ingevuld. Wacht nog %(seconds)s seconden en "
+            "probeer het dan opnieuw.",
+            seconds,
+        ) % {"seconds": seconds}
+    return None
+
+
+def _login_refused_audit(username: str, request: HttpRequest | None, refused: str) -> None:
+    target = User.objects.filter(username=username).first()
+    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40], refused=refused)
+
+
+def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
+    """A login attempt failed (wrong password, unknown name, or refused by the lockout): audited, and counted for
+    the login name's delay and the address's cap."""
+    username = username or ""
+    target = User.objects.filter(username=username).first()
+    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40])
+    for key, window in _address_windows(request):
+        rate_limit_exceeded(key, **window)
+    forget = settings.PORTERO_LOGIN_LIMITS["per_login_name"]["forget_seconds"]
+    backoff_failure(f"login:name:{_login_name(username)}", forget_seconds=forget)
+
+
 @transaction.atomic
 def user_deactivate_idle(*, user: User, request: HttpRequest | None = None) -> None:
     updated = User.objects.filter(pk=user.pk, deactivated_at__isnull=True, deleted_at__isnull=True).update(
@@ -400,12 +482,16 @@ class CodeSend(StrEnum):
     SENT = "sent"
     COOLDOWN = "cooldown"
     LIMIT = "limit"
+    BUDGET = "budget"  # the organisation's or the site's SMS budget is used up for now
     FAILED = "failed"
 
 
 def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) -> CodeSend:
     """Send a login code, at most once per cooldown and within caps per user and per client address, before
-    any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits."""
+    any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits.
+
+    Then two budgets protect the cost rather than one address: per organisation (a number of codes per account
+    it has, per day) and for the whole site (per hour). Only a send that passed the caps counts against them."""
     limits = settings.PORTERO_SMS_LIMITS
     if cooldown_active(f"sms:{device.user_id}", seconds=limits["cooldown_seconds"]):
         return CodeSend.COOLDOWN
@@ -413,12 +499,26 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
     over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
     if over_user or over_address:
         return CodeSend.LIMIT
+    if _sms_budget_exceeded(device=device, limits=limits):
+        cooldown_clear(f"sms:{device.user_id}")
+        return CodeSend.BUDGET
     try:
         device.generate_challenge()
     except SmsNotSent:
         cooldown_clear(f"sms:{device.user_id}")  # nothing was sent: a new try may follow at once
         return CodeSend.FAILED
     return CodeSend.SENT
+
+
+def _sms_budget_exceeded(*, device: PhoneDevice, limits: dict) -> bool:
+    organisation_id = User.objects.filter(pk=device.user_id).values_list("organisation_id", flat=True).first()
+    if organisation_id is not None:
+        budget = limits["per_organisation"]
+        accounts = selectors.organisation_account_count(organisation_id=organisation_id)
+        allowed = max(budget["per_account"] * accounts, budget["minimum"])
+        if rate_limit_exceeded(f"sms:org:{organisation_id}", limit=allowed, window_seconds=budget["window_seconds"]):
+            return True
+    return rate_limit_exceeded("sms:site:all", **limits["site"])
 
 
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
@@ -469,6 +569,10 @@ def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | N
     if isinstance(device, PhoneDevice):
         device.key = random_hex()
         device.save(update_fields=["key"])
+    # An address this login name fully logged in from (password and code) skips its delay for a while: the owner
+    # at their usual desk is not slowed by a guesser elsewhere.
+    days = settings.PORTERO_LOGIN_LIMITS["known_address_days"]
+    mark(f"login:known:{_login_name(user.username)}:{client_address(request)}", seconds=days * 24 * 60 * 60)
     audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
 
 

@@ -75,6 +75,15 @@ class PorteroLoginView(LoginView):
                     "'Code opnieuw versturen'."
                 ),
             )
+        elif result == services.CodeSend.BUDGET:
+            messages.error(
+                self.request,
+                _(
+                    "Er kunnen op dit moment geen sms-codes meer worden verstuurd: het maximum aantal codes voor uw "
+                    "organisatie of voor Portero is bereikt. Probeer het later opnieuw of neem contact op met de "
+                    "servicedesk van het CIZ."
+                ),
+            )
         elif result == services.CodeSend.LIMIT:
             messages.error(
                 self.request,
