@@ -98,3 +98,21 @@ def test_a_wrong_code_is_audited_with_the_address(settings, client, user_a, pass
     )
     event = AuditEvent.objects.get(action="code_failed")
     assert event.target == user_a and event.ip_address == "203.0.113.9"
+
+
+def test_no_other_code_reads_the_address_from_the_request():
+    """One resolver: no module of the app reads REMOTE_ADDR or X-Forwarded-For itself, or asks another library."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readers = [
+        str(path.relative_to(root))
+        for app in ("accounts", "aanvragen", "orgadmin", "portero")
+        for path in (root / app).rglob("*.py")
+        if path.name != "client_ip.py"
+        and any(
+            needle in path.read_text(encoding="utf-8")
+            for needle in ('"REMOTE_ADDR"', "HTTP_X_FORWARDED_FOR", "get_client_ip", "ipware")
+        )
+    ]
+    assert readers == []
