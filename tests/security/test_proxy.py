@@ -34,6 +34,28 @@ def test_the_stand_in_runs_the_compose_config_with_only_the_machine_specific_lin
     assert "$$" not in config and "web:8000" not in config and f"127.0.0.1:{proxy.port}" in config
 
 
+def test_compose_env_example_and_readme_agree_on_the_one_trusted_proxy():
+    """docker-compose.yml ships one proxy, so it trusts one hop; .env.example and the README say the same, and the
+    old setting's name (which settings.py refuses) appears in none of them."""
+    import yaml
+
+    from tests.proxy import ROOT
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    environment = compose["x-portero"]["environment"]
+    assert environment["PORTERO_TRUSTED_PROXIES"] == "${PORTERO_TRUSTED_PROXIES:-1}"
+    assert environment["DJANGO_BEHIND_PROXY"] == "${DJANGO_BEHIND_PROXY:-1}"
+    env_example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "\nPORTERO_TRUSTED_PROXIES=1 " in env_example
+    assert (
+        "| `PORTERO_TRUSTED_PROXIES` | 0; required when `DJANGO_BEHIND_PROXY` is on without DEBUG (docker compose: 1) |"
+        in readme
+    )
+    for text in ((ROOT / "docker-compose.yml").read_text(encoding="utf-8"), env_example):
+        assert "AXES_IPWARE" not in text
+
+
 def test_wrong_passwords_from_five_addresses_do_not_lock_out_a_sixth(proxy, user_a, password):
     """The review's case: five strangers each type one wrong password; that locks nobody else out."""
     assert django_settings.AXES_FAILURE_LIMIT == 5
