@@ -511,10 +511,9 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
 
 
 def _sms_budget_exceeded(*, device: PhoneDevice, limits: dict) -> bool:
-    organisation_id = User.objects.filter(pk=device.user_id).values_list("organisation_id", flat=True).first()
+    organisation_id, accounts = selectors.organisation_and_account_count(user_id=device.user_id)
     if organisation_id is not None:
         budget = limits["per_organisation"]
-        accounts = selectors.organisation_account_count(organisation_id=organisation_id)
         allowed = max(budget["per_account"] * accounts, budget["minimum"])
         if rate_limit_exceeded(f"sms:org:{organisation_id}", limit=allowed, window_seconds=budget["window_seconds"]):
             return True
