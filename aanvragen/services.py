@@ -50,7 +50,8 @@ from aanvragen.models import (
     SpotCheckItem,
 )
 from accounts.models import AuditEvent, Organisation, User
-from accounts.services import audit_log, client_address
+from accounts.services import audit_log
+from portero.client_ip import client_address
 
 # Which consent each client-data action needs; one kind never stands in for another.
 ACTION_CONSENT = {

@@ -13,3 +13,18 @@ def sms_gateway_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_check(app_configs, **kwargs):
+    """Behind a proxy with PORTERO_TRUSTED_PROXIES=0, REMOTE_ADDR is the proxy: every request would seem to come
+    from one address, and the lockout, the limits and the logs would share one site-wide bucket."""
+    if getattr(settings, "BEHIND_PROXY", False) and settings.PORTERO_TRUSTED_PROXIES == 0 and not settings.DEBUG:
+        return [
+            Warning(
+                "DJANGO_BEHIND_PROXY is on but PORTERO_TRUSTED_PROXIES is 0: every client gets the proxy's address.",
+                hint="Set PORTERO_TRUSTED_PROXIES to the number of reverse proxies in front (docker-compose.yml: 1).",
+                id="portero.W010",
+            )
+        ]
+    return []

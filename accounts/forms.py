@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
-from accounts.services import LoginRefusal, login_refusal, mobile_parse
+from accounts.services import LoginRefusal, login_attempt_refusal, login_refusal, mobile_parse
 
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
@@ -62,8 +62,13 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         # AuthenticationForm sets the username's max_length without a validator; a name longer than any login
         # name could be gets the generic answer here, before it reaches the backends and django-axes' log.
-        if len(self.cleaned_data.get("username") or "") > self.fields["username"].max_length:
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > self.fields["username"].max_length:
             raise self.get_invalid_login_error()
+        if username and self.cleaned_data.get("password"):
+            refusal = login_attempt_refusal(username=username, request=self.request)
+            if refusal is not None:
+                raise forms.ValidationError(refusal, code="throttled")
         return super().clean()
 
     def confirm_login_allowed(self, user):

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -70,6 +70,20 @@ def user_from_uidb64(uidb64: str) -> User | None:
 def active_users() -> Q:
     """Accounts that can still log in: neither deleted nor deactivated (User.is_active, as a query)."""
     return Q(deleted_at__isnull=True, deactivated_at__isnull=True)
+
+
+def organisation_and_account_count(*, user_id: int) -> tuple[int | None, int]:
+    """The user's organisation and how many of its accounts can still log in (the size its SMS budget is made
+    for), in one query."""
+    accounts = (
+        User.objects.filter(active_users(), organisation_id=OuterRef("organisation_id"))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = User.objects.filter(pk=user_id).values_list("organisation_id", Subquery(accounts)).first()
+    return (row[0], row[1] or 0) if row else (None, 0)
 
 
 def password_hashes_in_use(*, user: User) -> list[str]:

@@ -25,6 +25,7 @@ from django.db.models.sql import UpdateQuery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.util import random_hex
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
@@ -32,22 +33,24 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors
 from accounts.models import AuditEvent, EmailDomain, Organisation, PasswordHistory, User
-from accounts.ratelimit import cooldown_active, cooldown_clear, rate_limit_exceeded
+from accounts.ratelimit import (
+    backoff_failure,
+    backoff_try,
+    cooldown_active,
+    cooldown_clear,
+    mark,
+    marked,
+    rate_limit_exceeded,
+    rate_limit_reached,
+)
 from accounts.sms import SmsNotSent, sms_text_send
+from portero.client_ip import client_address, current_client_address
 
 Action = AuditEvent.Action
 IDLE_REASON = "6 maanden niet ingelogd"
 
 
 # --- Audit ----------------------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def audit_log(
@@ -66,7 +69,9 @@ def audit_log(
         actor=actor,
         target=target,
         organisation=organisation,
-        ip_address=client_address(request),
+        # A receiver of a library's signal may have no request to pass (django-otp's failed code): the address
+        # of the request being handled then comes from the middleware, so every row written in a request has one.
+        ip_address=client_address(request) if request is not None else current_client_address.get(),
         detail=detail,
     )
 
@@ -418,6 +423,78 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
     return None
 
 
+# --- Failed logins: limits that fit organisations behind one address ----------------------------------------
+#
+# Many employees of one organisation share one public address (a NAT, a Citrix or VDI farm), and login names are
+# predictable. So no rule here locks an address for everyone or a login name for its owner:
+# - django-axes locks login name + address (AXES_LOCKOUT_PARAMETERS) after AXES_FAILURE_LIMIT wrong passwords;
+# - the login name alone, after `free` failures from anywhere, gets a progressive delay (1, 2, 4 … seconds, at
+#   most `max_seconds`, one attempt per turn): a guesser spread over many addresses is slowed to one guess a
+#   minute, the owner waits at most that minute, and not at all from an address they logged in from lately;
+# - an address gets a cap on its failures over all login names, sized for the largest organisation's morning
+#   peak (docs/SECURITY.md), which stops one address trying name after name.
+
+
+def _login_name(username: str | None) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def _address_windows(request: HttpRequest | None):
+    address = client_address(request) or "onbekend"
+    for window in settings.PORTERO_LOGIN_LIMITS["per_address"]:
+        yield f"login:ip{window['window_seconds']}:{address}", window
+
+
+def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) -> str | None:
+    """Asked before the password is checked: a Dutch message when this attempt may not be tried now, else None.
+    Refused attempts check no password and are audited; the answer is the same for every kind of login name."""
+    limits = settings.PORTERO_LOGIN_LIMITS
+    name = _login_name(username)
+    for key, window in _address_windows(request):
+        seconds = rate_limit_reached(key, **window)
+        if seconds:
+            _login_refused_audit(username, request, "address_limit")
+            minutes = -(-seconds // 60)
+            return ngettext(
+                "Vanaf dit netwerkadres is te vaak een verkeerd wachtwoord ingevuld. Probeer het over %(minutes)s "
+                "minuut opnieuw.",
+                "Vanaf dit netwerkadres is te vaak een verkeerd wachtwoord ingevuld. Probeer het over %(minutes)s "
+                "minuten opnieuw.",
+                minutes,
+            ) % {"minutes": minutes}
+    if marked(f"login:known:{name}:{client_address(request)}"):
+        return None
+    per_name = limits["per_login_name"]
+    seconds = backoff_try(f"login:name:{name}", free=per_name["free"], max_seconds=per_name["max_seconds"])
+    if seconds:
+        _login_refused_audit(username, request, "login_name_delay")
+        return ngettext(
+            "Met deze inlognaam is te vaak een verkeerd wachtwoord ingevuld. Wacht nog %(seconds)s seconde en "
+            "probeer het dan opnieuw.",
+            "Met deze inlognaam is te vaak een verkeerd wachtwoord ingevuld. Wacht nog %(seconds)s seconden en "
+            "probeer het dan opnieuw.",
+            seconds,
+        ) % {"seconds": seconds}
+    return None
+
+
+def _login_refused_audit(username: str, request: HttpRequest | None, refused: str) -> None:
+    target = User.objects.filter(username=username).first()
+    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40], refused=refused)
+
+
+def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
+    """A login attempt failed (wrong password, unknown name, or refused by the lockout): audited, and counted for
+    the login name's delay and the address's cap."""
+    username = username or ""
+    target = User.objects.filter(username=username).first()
+    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40])
+    for key, window in _address_windows(request):
+        rate_limit_exceeded(key, **window)
+    forget = settings.PORTERO_LOGIN_LIMITS["per_login_name"]["forget_seconds"]
+    backoff_failure(f"login:name:{_login_name(username)}", forget_seconds=forget)
+
+
 @transaction.atomic
 def user_deactivate_idle(*, user: User, request: HttpRequest | None = None) -> None:
     updated = User.objects.filter(pk=user.pk, deactivated_at__isnull=True, deleted_at__isnull=True).update(
@@ -446,12 +523,16 @@ class CodeSend(StrEnum):
     SENT = "sent"
     COOLDOWN = "cooldown"
     LIMIT = "limit"
+    BUDGET = "budget"  # the organisation's or the site's SMS budget is used up for now
     FAILED = "failed"
 
 
 def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None, notice: str | None = None) -> CodeSend:
     """Send a login code, at most once per cooldown and within caps per user and per client address, before
     any call to the gateway (cost and SMS pumping). django-two-factor-auth itself has no such limits.
+
+    Then two budgets protect the cost rather than one address: per organisation (a number of codes per account
+    it has, per day) and for the whole site (per hour). Only a send that passed the caps counts against them.
 
     Every SMS Portero sends comes through here. With `notice`, that text is sent instead of a code (a number
     change told to the old number): within the same caps, but not held back by, or starting, the code cooldown.
@@ -463,6 +544,10 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None, no
     over_address = rate_limit_exceeded(f"sms:ip:{client_address(request) or 'onbekend'}", **limits["per_address"])
     if over_user or over_address:
         return CodeSend.LIMIT
+    if _sms_budget_exceeded(device=device, limits=limits):
+        if notice is None:
+            cooldown_clear(f"sms:{device.user_id}")
+        return CodeSend.BUDGET
     try:
         if notice is None:
             device.generate_challenge()
@@ -581,6 +666,16 @@ def phone_change_complete(
     return result, user_set_mobile(user=user, mobile=number, actor=user, request=request)
 
 
+def _sms_budget_exceeded(*, device: PhoneDevice, limits: dict) -> bool:
+    organisation_id, accounts = selectors.organisation_and_account_count(user_id=device.user_id)
+    if organisation_id is not None:
+        budget = limits["per_organisation"]
+        allowed = max(budget["per_account"] * accounts, budget["minimum"])
+        if rate_limit_exceeded(f"sms:org:{organisation_id}", limit=allowed, window_seconds=budget["window_seconds"]):
+            return True
+    return rate_limit_exceeded("sms:site:all", **limits["site"])
+
+
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
 
 
@@ -630,6 +725,10 @@ def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | N
         device.key = random_hex()
         device.save(update_fields=["key"])
     sms_code_used(user=user)  # a next code (e.g. 'Mobiel nummer wijzigen' right away) needs no cooldown wait
+    # An address this login name fully logged in from (password and code) skips its delay for a while: the owner
+    # at their usual desk is not slowed by a guesser elsewhere.
+    days = settings.PORTERO_LOGIN_LIMITS["known_address_days"]
+    mark(f"login:known:{_login_name(user.username)}:{client_address(request)}", seconds=days * 24 * 60 * 60)
     audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
 
 

@@ -8,7 +8,7 @@ from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
 from accounts.models import AuditEvent, User
-from accounts.services import audit_log, login_completed, session_started, sessions_end_all
+from accounts.services import audit_log, login_completed, login_failed, session_started, sessions_end_all
 
 Action = AuditEvent.Action
 
@@ -25,9 +25,7 @@ def start_session_clock(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    username = (credentials or {}).get("username", "")
-    target = User.objects.filter(username=username).first()
-    audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40])
+    login_failed(username=(credentials or {}).get("username", ""), request=request)
 
 
 @receiver(otp_verification_failed)

@@ -96,6 +96,8 @@ class PorteroLoginView(LoginView):
                     "'Code opnieuw versturen'."
                 ),
             )
+        elif result == services.CodeSend.BUDGET:
+            messages.error(self.request, _budget_message())
         elif result == services.CodeSend.LIMIT:
             messages.error(
                 self.request,
@@ -170,17 +172,7 @@ class PhoneSetupView(SetupView):
             return super().render_next_step(form, **kwargs)
         # The device is not saved yet; sms_code_send counts it against its user like any other.
         result = services.sms_code_send(device=self.get_device(), request=self.request)
-        if result == services.CodeSend.COOLDOWN:
-            messages.info(self.request, _cooldown_message())
-        elif result == services.CodeSend.LIMIT:
-            messages.error(
-                self.request, _("Er zijn te veel codes verstuurd. Wacht een kwartier en probeer het opnieuw.")
-            )
-            return self.render(form)
-        elif result == services.CodeSend.FAILED:
-            messages.error(
-                self.request, _("De sms met de code kon nu niet worden verstuurd. Probeer het over een minuut opnieuw.")
-            )
+        if not _code_sent(self.request, result):
             return self.render(form)
         # Skip SetupView.render_next_step, which would send another SMS outside the limits.
         return super(SetupView, self).render_next_step(form, **kwargs)
@@ -363,6 +355,7 @@ def _phone_change_step(request, form, *, step, state, device):
 
 
 def _code_sent(request, result) -> bool:
+    """What became of a code sent outside the login (phone setup, 'Mobiel nummer wijzigen'); False: none went."""
     if result == services.CodeSend.COOLDOWN:
         messages.info(request, _cooldown_message())
     elif result == services.CodeSend.LIMIT:
@@ -373,4 +366,15 @@ def _code_sent(request, result) -> bool:
             request, _("De sms met de code kon nu niet worden verstuurd. Probeer het over een minuut opnieuw.")
         )
         return False
+    elif result == services.CodeSend.BUDGET:
+        messages.error(request, _budget_message())
+        return False
     return True
+
+
+def _budget_message() -> str:
+    return _(
+        "Er kunnen op dit moment geen sms-codes meer worden verstuurd: het maximum aantal codes voor uw "
+        "organisatie of voor Portero is bereikt. Probeer het later opnieuw of neem contact op met de "
+        "servicedesk van het CIZ."
+    )

@@ -16,6 +16,8 @@ import uuid
 from celery import signals
 from django.utils.functional import empty
 
+from portero.client_ip import client_address, current_client_address
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("portero_request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
 TASK_HEADER = "portero_request_id"
@@ -130,6 +132,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         request.request_id = incoming_request_id(request)
         token = request_id_var.set(request.request_id)
+        address = client_address(request)
+        address_token = current_client_address.set(address)
         started = time.monotonic()
         status = 500
         try:
@@ -153,9 +157,11 @@ class RequestLogMiddleware:
                     "status": status,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "client_ip": address,
                 },
             )
             request_id_var.reset(token)
+            current_client_address.reset(address_token)
 
 
 # --- Celery tasks -----------------------------------------------------------------------------------------

@@ -182,22 +182,46 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username"]]
+# Login name + address together: one address holds a whole organisation, and a login name is easy to guess;
+# the limits of each alone are PORTERO_LOGIN_LIMITS below.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+# The one resolver of the client's address (portero/client_ip.py), also for the lockout.
+AXES_CLIENT_IP_CALLABLE = "portero.client_ip.client_address"
 AXES_VERBOSE = False
 
+# The limits below are per client address (portero/client_ip.py) and sized for one organisation of 50,000
+# accounts behind one public address at the 08:30 peak; the arithmetic is in docs/SECURITY.md.
+# Failed logins (accounts.services.login_attempt_refusal): django-axes locks login name + address after
+# AXES_FAILURE_LIMIT wrong passwords; the login name alone gets a progressive delay after `free` failures from
+# anywhere (not from an address it logged in from in the last `known_address_days`); an address gets a cap on
+# its failures over all login names (fixed windows).
+PORTERO_LOGIN_LIMITS = {
+    "per_login_name": {"free": 10, "max_seconds": 60, "forget_seconds": 60 * 60},
+    "known_address_days": 30,
+    "per_address": [
+        {"limit": 750, "window_seconds": 15 * 60},
+        {"limit": 3000, "window_seconds": 24 * 60 * 60},
+    ],
+}
 # 'Wachtwoord aanvragen' limits (a fixed window in the cache).
 PORTERO_PASSWORD_REQUEST_LIMITS = {
     "per_login_name": {"limit": 5, "window_seconds": 60 * 60},
-    "per_address": {"limit": 20, "window_seconds": 60 * 60},
+    "per_address": {"limit": 600, "window_seconds": 60 * 60},
 }
-# SMS codes: one send per cooldown, and caps per user and per client address (fixed windows).
+# SMS codes: one send per cooldown, and caps per user and per client address (fixed windows); then budgets that
+# protect the cost: per organisation (a number per account it has, at least `minimum`) and for the whole site.
 PORTERO_SMS_LIMITS = {
     "cooldown_seconds": 30,
     "per_user": {"limit": 5, "window_seconds": 15 * 60},
-    "per_address": {"limit": 30, "window_seconds": 60 * 60},
+    "per_address": {"limit": 7500, "window_seconds": 15 * 60},
+    "per_organisation": {
+        "per_account": env_int("PORTERO_SMS_PER_ACCOUNT_PER_DAY", 4),
+        "minimum": 50,
+        "window_seconds": 24 * 60 * 60,
+    },
+    "site": {"limit": env_int("PORTERO_SMS_SITE_PER_HOUR", 40000), "window_seconds": 60 * 60},
 }
 # Mobile numbers for the SMS code only from these regions (ISO 3166 codes; accounts.services.mobile_parse): SMS to
 # foreign numbers cost more and are what SMS pumping lives on.
@@ -345,8 +369,24 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of our own stand in front of the app; each appends to X-Forwarded-For, and the
+# client's address is the hop just left of theirs (portero/client_ip.py). 0: REMOTE_ADDR is the client. A wrong
+# number is not harmless: too low and every request seems to come from the proxy, too high and a client can
+# choose its own address. So behind a proxy in production the number must be given (the shipped
+# docker-compose.yml: 1), and the old name of this setting is refused rather than silently ignored.
+if env_str("AXES_IPWARE_PROXY_COUNT") is not None:
+    raise ImproperlyConfigured("AXES_IPWARE_PROXY_COUNT is no longer read: set PORTERO_TRUSTED_PROXIES instead.")
+if BEHIND_PROXY and not DEBUG and not (env_str("PORTERO_TRUSTED_PROXIES") or "").strip():
+    raise ImproperlyConfigured(
+        "DJANGO_BEHIND_PROXY is on: set PORTERO_TRUSTED_PROXIES to the number of reverse proxies in front of the "
+        "app (1 for the nginx of docker-compose.yml), so that lockouts, limits and logs see the client's address."
+    )
+PORTERO_TRUSTED_PROXIES = env_int("PORTERO_TRUSTED_PROXIES", 0)
+if PORTERO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PORTERO_TRUSTED_PROXIES must be 0 or more.")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 CONTENT_SECURITY_POLICY = {

@@ -82,6 +82,19 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def proxy(live_server, settings, tmp_path):
+    """The reverse proxy of docker-compose.yml (its own nginx server block, tests/proxy.py) in front of the live
+    server, trusted by the app as compose configures it. `proxy.client("127.0.0.7")` comes from that address."""
+    from tests.proxy import start_proxy, stop_proxy
+
+    settings.PORTERO_TRUSTED_PROXIES = 1
+    workdir = tmp_path / "nginx"
+    running = start_proxy(workdir, f"http://127.0.0.1:{live_server.thread.port}")
+    yield running
+    stop_proxy(running, workdir)
+
+
 def latest_sms_code(outbox: Path) -> str:
     files = sorted(outbox.glob("*.txt")) if outbox.exists() else []
     assert files, "no SMS was sent"

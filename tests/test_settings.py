@@ -81,6 +81,28 @@ def test_check_deploy_warns_about_the_file_outbox_in_production(tmp_path):
     assert "portero.W001" in result.stdout + result.stderr
 
 
+def test_behind_a_proxy_without_the_proxy_count_production_refuses_to_start(tmp_path):
+    result = run_manage(tmp_path, {"DJANGO_BEHIND_PROXY": "1"}, "check")
+    assert result.returncode != 0
+    assert "set PORTERO_TRUSTED_PROXIES" in result.stderr
+    assert run_manage(tmp_path, {"DJANGO_BEHIND_PROXY": "1", "PORTERO_TRUSTED_PROXIES": "1"}, "check").returncode == 0
+
+
+def test_the_old_proxy_count_setting_is_refused_not_ignored(tmp_path):
+    result = run_manage(tmp_path, {"AXES_IPWARE_PROXY_COUNT": "1"}, "check")
+    assert result.returncode != 0
+    assert "AXES_IPWARE_PROXY_COUNT is no longer read" in result.stderr
+
+
+def test_check_deploy_warns_behind_a_proxy_with_a_proxy_count_of_0(tmp_path):
+    env = {"DJANGO_BEHIND_PROXY": "1", "PORTERO_TRUSTED_PROXIES": "0"}
+    result = run_manage(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portero.W010" in result.stdout + result.stderr
+    env["PORTERO_TRUSTED_PROXIES"] = "1"
+    assert run_manage(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING").returncode == 0
+
+
 @pytest.mark.parametrize("value", ["maybe", "2"])
 def test_booleans_are_strict(tmp_path, value):
     result = run_manage(tmp_path, {"DJANGO_DEBUG": value}, "check")

@@ -2,7 +2,8 @@
 that outlive a logout or a password change, half-finished logins, and set-password links used the wrong way.
 
 Attacks proven elsewhere and not repeated here (docs/SECURITY.md lists them all): the SMS-code throttle,
-resend limits and the lockout per login name (tests/accounts/test_second_factor.py), link expiry, single use
+resend limits and the lockout of a login name (tests/accounts/test_second_factor.py), the delay per login name,
+the cap per address and the SMS budgets (tests/security/test_lockout.py), link expiry, single use
 and newer-link invalidation (tests/accounts/test_lifecycle.py), the 30-minute idle session
 (tests/accounts/test_session.py)."""
 
@@ -99,14 +100,18 @@ def test_login_costs_one_password_hash_and_the_same_time_for_every_kind_of_name(
 # --- Brute force ---------------------------------------------------------------------------------------
 
 
-def test_wrong_passwords_from_one_address_lock_that_address_for_every_login_name(client, user_a, password):
-    for n in range(django_settings.AXES_FAILURE_LIMIT):
-        password_step(client, f"gok{n}", WRONG, REMOTE_ADDR="10.6.6.6")
+def test_wrong_passwords_lock_the_login_name_at_that_address_only(client, org_a, user_a, password):
+    """One address is often a whole organisation: the lock is on login name + address together. The rest of the
+    rules for many addresses and many names: tests/security/test_lockout.py."""
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        password_step(Client(), user_a.username, WRONG, REMOTE_ADDR="10.6.6.6")
     response = password_step(Client(), user_a.username, password, REMOTE_ADDR="10.6.6.6")
     assert response.status_code == 429
     assert "Inloggen tijdelijk geblokkeerd" in response.content.decode()
-    # another address with the right password is not locked out: the lock is per address and per name
+    # the same name from another address, and a colleague from the same address, are not locked out
     assert password_step(Client(), user_a.username, password, REMOTE_ADDR="10.7.7.7").status_code == 200
+    colleague = UserFactory(organisation=org_a)
+    assert password_step(Client(), colleague.username, password, REMOTE_ADDR="10.6.6.6").status_code == 200
 
 
 # --- Sessions --------------------------------------------------------------------------------------------
