@@ -220,7 +220,7 @@ class AanvraagAdmin(admin.ModelAdmin):
         return FileResponse(
             bijlage.file.open("rb"),
             as_attachment=True,
-            filename=bijlage.original_name,
+            filename=services.bijlage_download_name(bijlage),
             content_type=bijlage.content_type,
         )
 

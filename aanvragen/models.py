@@ -372,10 +372,15 @@ class AanvraagStatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+# The extension of each accepted type, as detected from the file's first bytes (services.bijlage_content_type): the
+# stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
+# stored and served as a .pdf).
+BIJLAGE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
 def bijlage_path(instance: "Bijlage", filename: str) -> str:
     # The stored name never contains the user's file name (which may hold a client's name).
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[instance.content_type]
-    return f"aanvragen/{instance.aanvraag_id}/{instance.token}.{extension}"
+    return f"aanvragen/{instance.aanvraag_id}/{instance.token}.{BIJLAGE_EXTENSIONS[instance.content_type]}"
 
 
 class Bijlage(models.Model):
