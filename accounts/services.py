@@ -427,6 +427,7 @@ def sms_code_send(*, device: PhoneDevice, request: HttpRequest | None = None) ->
 
 
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
+SESSION_STARTED = "_portero_started"  # epoch seconds of the login, for the absolute lifetime
 
 
 def _session_seen_key(session_key: str) -> str:
@@ -434,8 +435,9 @@ def _session_seen_key(session_key: str) -> str:
 
 
 def session_started(*, session: SessionBase) -> None:
-    """A login: the idle clock starts now, written with the login's own save of the session."""
-    session[SESSION_SEEN] = timezone.now().timestamp()
+    """A login: the idle clock and the absolute lifetime start now, written with the login's own save of the
+    session (the login keeps the data of the session it started in, so the moment is overwritten here)."""
+    session[SESSION_SEEN] = session[SESSION_STARTED] = timezone.now().timestamp()
 
 
 def session_touch(*, session: SessionBase) -> None:
@@ -446,15 +448,26 @@ def session_touch(*, session: SessionBase) -> None:
     at most once per PORTERO_SESSION_SAVE_INTERVAL, not on every request: writing it each time cost every page a
     database UPDATE and COMMIT on the primary. The row lives SESSION_COOKIE_AGE (idle + interval) after its last
     write, so it never expires before the rule does. Without the cache (Redis down) the rule counts from the
-    last written moment: a session may then end up to one interval early, never late."""
+    last written moment: a session may then end up to one interval early, never late.
+
+    Besides the idle rule, the absolute lifetime (ASVS 3.3.2): PORTERO_SESSION_ABSOLUTE_SECONDS (12 hours) after the
+    login (session_started) a session ends however active it is, to the second. The moment of the login is in the
+    session itself, so the rule holds without the cache too. A session without it (one from before the login, or
+    from before this rule existed) gets it now: bounded too, and a login sets it anew."""
     data_seen = session.get(SESSION_SEEN)  # loads the session; None for a new, empty or expired one
     if data_seen is None and session.is_empty():
         return
     now = timezone.now().timestamp()
+    started = session.get(SESSION_STARTED)
+    if started is not None and now - started >= settings.PORTERO_SESSION_ABSOLUTE_SECONDS:
+        session.flush()
+        return
     last = max(data_seen or now, cache.get(_session_seen_key(session.session_key)) or 0)
     if now - last >= settings.PORTERO_SESSION_IDLE_SECONDS:
         session.flush()
         return
+    if started is None:
+        session[SESSION_STARTED] = now
     cache.set(_session_seen_key(session.session_key), now, settings.SESSION_COOKIE_AGE)
     if data_seen is None or now - data_seen >= settings.PORTERO_SESSION_SAVE_INTERVAL:
         session[SESSION_SEEN] = now  # modified: SessionMiddleware writes the row, with a new expiry

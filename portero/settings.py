@@ -149,6 +149,9 @@ PASSWORD_RESET_TIMEOUT = 8 * 60 * 60
 # written at most once a minute, not on every request, and lives that minute longer than the rule.
 PORTERO_SESSION_IDLE_SECONDS = 30 * 60
 PORTERO_SESSION_SAVE_INTERVAL = 60
+# However active, a session ends this long after its login (ASVS 3.3.2): a working day plus overtime, so nobody is
+# logged out during a shift, and a session taken over (a shared computer left logged in) does not live for days.
+PORTERO_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = PORTERO_SESSION_IDLE_SECONDS + PORTERO_SESSION_SAVE_INTERVAL
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
