@@ -341,6 +341,14 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+if SESSION_COOKIE_SECURE:
+    # ASVS 3.4.4: a browser accepts a `__Host-` cookie only if it is Secure, has Path=/ and no Domain (Django's
+    # defaults here), so neither another host under the same domain nor a plain-http page can set or overwrite it.
+    # Without HTTPS (make run) the plain names stay: a browser refuses a `__Host-` cookie that is not Secure. The
+    # flash-message cookie follows the session cookie's name (portero.messages).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+MESSAGE_STORAGE = "portero.messages.HostPrefixFallbackStorage"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
