@@ -314,11 +314,33 @@ def _password_request_over_limit(*, username: str, request: HttpRequest | None) 
     return over_name or over_address
 
 
+class PasswordSetVia(StrEnum):
+    """Where a password was set: the set-password link (welcome, reset, renewal), the logged-in 'Wachtwoord
+    wijzigen' page, or the changepassword command of CIZ's operators."""
+
+    LINK = "link"
+    PAGE = "page"
+    COMMAND = "command"
+
+
 @transaction.atomic
-def password_set(*, user: User, raw_password: str, request: HttpRequest | None = None) -> None:
+def password_set(
+    *,
+    user: User,
+    raw_password: str,
+    request: HttpRequest | None = None,
+    via: PasswordSetVia = PasswordSetVia.PAGE,
+) -> None:
     """Set a new password: validate it against the whole policy, keep the old hash in the history (the last
-    12), and start a new 3-month period."""
+    12), and start a new 3-month period.
+
+    The person is mailed that it happened (ASVS 2.2.3), once the transaction commits: what the mail says depends on
+    the case (accounts.tasks.send_password_set_mail). An account without a usable password gets its first password
+    (welcome link, or a link requested before ever setting one): that is not a 'change', and the mail says so."""
+    from accounts.tasks import send_password_set_mail
+
     password_validation.validate_password(raw_password, user)
+    case = PASSWORD_FIRST if not user.has_usable_password() else str(via)
     if user.has_usable_password():
         PasswordHistory.objects.create(user=user, password=user.password)
         stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
@@ -339,6 +361,20 @@ def password_set(*, user: User, raw_password: str, request: HttpRequest | None =
         ]
     )
     audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
+    at = user.password_changed_at.isoformat()
+    transaction.on_commit(lambda: send_password_set_mail.delay(user.pk, case, at))
+
+
+PASSWORD_FIRST = "first"  # the case of password_set's mail for an account's first password
+
+
+def email_changed_notify(*, user: User, old_email: str, changed_by: User) -> None:
+    """Someone else changed this account's e-mail address: mail the OLD address (ASVS 2.2.3) once the change
+    commits, so the person hears of it where they still read their mail."""
+    from accounts.tasks import send_email_changed_mail
+
+    at = timezone.now().isoformat()
+    transaction.on_commit(lambda: send_email_changed_mail.delay(user.pk, old_email, changed_by.pk, at))
 
 
 # --- May this person log in now? -------------------------------------------------------------------
