@@ -104,7 +104,10 @@ class SetPasswordForm(forms.Form):
 class PasswordChangeForm(SetPasswordForm):
     """Logged in: the current password, then the new one twice."""
 
-    old_password = forms.CharField(
+    # Passwords set before the 128-character rule may be longer: 1,024 takes any of those, and refuses a pasted
+    # megabyte before it is hashed.
+    old_password = limited_form_field(
+        1024,
         label=_("Huidig wachtwoord"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -129,6 +129,7 @@ PASSWORD_HASHERS = [
 # The seeds' password policy; every failure is reported at once. Django sets no maximum length.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.validators.CharacterClassesValidator"},
     {"NAME": "accounts.validators.NamePartsValidator"},
     {"NAME": "accounts.validators.PasswordHistoryValidator"},
