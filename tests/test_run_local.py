@@ -12,13 +12,15 @@ import pytest
 
 from tests.test_settings import ROOT, run_manage
 
+# The record is complete once {name}.env appears (written aside, then moved): the web process waits for the
+# worker's, since the script ends the worker as soon as the web process exits.
 FAKE = """#!/usr/bin/env bash
-env > "$RECORD_DIR/{name}.env"
 printf '%s\\n' "$@" > "$RECORD_DIR/{name}.args"
+env > "$RECORD_DIR/{name}.env.part"
+mv "$RECORD_DIR/{name}.env.part" "$RECORD_DIR/{name}.env"
 {wait}
 """
-# The web process waits for the worker's record: the script ends the worker when the web process exits.
-WAIT_FOR_WORKER = 'for _ in $(seq 100); do [ -e "$RECORD_DIR/celery.env" ] && exit 0; sleep 0.05; done; exit 1'
+WAIT_FOR_WORKER = 'for _ in $(seq 400); do [ -e "$RECORD_DIR/celery.env" ] && exit 0; sleep 0.05; done; exit 1'
 
 
 def run_local(tmp_path: Path, **env: str) -> dict[str, dict[str, str]]:
