@@ -28,6 +28,7 @@ from aanvragen.models import (
 )
 from aanvragen.views import posted
 from accounts.models import Organisation
+from portero.fields import limited_form_field
 
 
 def log_staff_access(model_admin, request, response, object_id: str, bsn_field: str) -> None:
@@ -145,7 +146,12 @@ class StatusChangeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Alleen bij verklaring 1 (aangewezen); hoogstens 5 jaar."),
     )
-    note = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = limited_form_field(
+        AanvraagStatusChange._meta.get_field("note").max_length,
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def __init__(self, *args, aanvraag: Aanvraag, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,7 +226,7 @@ class AanvraagAdmin(admin.ModelAdmin):
         return FileResponse(
             bijlage.file.open("rb"),
             as_attachment=True,
-            filename=bijlage.original_name,
+            filename=services.bijlage_download_name(bijlage),
             content_type=bijlage.content_type,
         )
 
@@ -278,7 +284,8 @@ class SpotCheckItemForm(forms.ModelForm):
         if data.get("outcome"):
             errors = services.spot_check_outcome_errors(outcome=data["outcome"], remark=data.get("remark", ""))
             for field, message in errors.items():
-                self.add_error(field, message)
+                if field not in self.errors:  # a remark refused as too long is not a missing one
+                    self.add_error(field, message)
         elif self.instance.outcome:
             self.add_error("outcome", _("Een vastgelegde uitkomst kan niet leeg worden gemaakt."))
         return data
@@ -445,7 +452,8 @@ class SanctionForm(forms.Form):
     spot_check = forms.ModelChoiceField(
         label=_("Naar aanleiding van steekproef"), queryset=SpotCheck.objects.all(), required=False
     )
-    note = forms.CharField(
+    note = limited_form_field(
+        OrganisationSanction._meta.get_field("note").max_length,
         label=_("Toelichting"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wat er is gebeurd, met wie er contact is geweest en wanneer."),

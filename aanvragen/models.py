@@ -30,6 +30,7 @@ from aanvragen.choices import (
     Zorgprofiel,
 )
 from aanvragen.validators import validate_bsn, validate_not_in_future
+from portero.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField, max_length_constraint
 from portero.validators import agb_validator, postcode_validator
 
 
@@ -201,7 +202,7 @@ class Aanvraag(models.Model):
         _("huidig zorgprofiel"), max_length=3, choices=Zorgprofiel.choices, blank=True
     )
     urgent = models.BooleanField(_("aanvraag onder bijzondere omstandigheden"), default=False)
-    urgent_reason = models.TextField(_("toelichting bijzondere omstandigheden"), blank=True)
+    urgent_reason = LimitedTextField(_("toelichting bijzondere omstandigheden"), blank=True, max_length=SHORT_TEXT)
 
     # Client
     client_bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True, validators=[validate_bsn])
@@ -244,15 +245,19 @@ class Aanvraag(models.Model):
 
     # Zorgvraag
     grondslagen = models.JSONField(_("grondslagen"), default=list, blank=True)
-    diagnose = models.TextField(_("diagnose"), blank=True)
+    diagnose = LimitedTextField(_("diagnose"), blank=True, max_length=LONG_TEXT)
     diagnose_behandelaar_naam = models.CharField(
         _("naam behandelaar die de diagnose stelde"), max_length=200, blank=True
     )
     diagnose_behandelaar_functie = models.CharField(_("functie van die behandelaar"), max_length=200, blank=True)
     diagnose_datum = models.DateField(_("datum diagnose"), null=True, blank=True, validators=[validate_not_in_future])
-    ziekteverloop = models.TextField(_("ziekteverloop, behandelingen en complicaties"), blank=True)
+    ziekteverloop = LimitedTextField(
+        _("ziekteverloop, behandelingen en complicaties"), blank=True, max_length=LONG_TEXT
+    )
     prognose = models.CharField(_("prognose"), max_length=1, choices=Prognose.choices, blank=True)
-    beperkingen = models.TextField(_("beperkingen en psychisch en sociaal functioneren"), blank=True)
+    beperkingen = LimitedTextField(
+        _("beperkingen en psychisch en sociaal functioneren"), blank=True, max_length=LONG_TEXT
+    )
     voorkeur_client = models.CharField(
         _("zorgwens (voorkeur cliënt)"), max_length=2, choices=VoorkeurClient.choices, blank=True
     )
@@ -278,7 +283,7 @@ class Aanvraag(models.Model):
     )
     wzd_verlenging = models.BooleanField(_("verlenging van een bestaand artikel 21-besluit"), null=True, blank=True)
     wzd_huidig_besluit_tot = models.DateField(_("huidig besluit geldig tot en met"), null=True, blank=True)
-    wzd_gronden = models.TextField(_("gronden voor de aanvraag"), blank=True)
+    wzd_gronden = LimitedTextField(_("gronden voor de aanvraag"), blank=True, max_length=LONG_TEXT)
     # The Wzd-registered accommodation, or for Partnerverblijf the instelling where the client stays.
     instelling_naam = models.CharField(_("naam accommodatie of instelling"), max_length=200, blank=True)
     instelling_locatie = models.CharField(_("locatie (adres en plaats)"), max_length=200, blank=True)
@@ -346,6 +351,16 @@ class Aanvraag(models.Model):
                 condition=Q(renewal_reminder_sent_at__isnull=True) | Q(wzd_besluit_tot__isnull=False),
                 name="aanvraag_renewal_reminder_needs_a_decision",
             ),
+            *(
+                max_length_constraint("aanvraag", field, limit)
+                for field, limit in (
+                    ("urgent_reason", SHORT_TEXT),
+                    ("diagnose", LONG_TEXT),
+                    ("ziekteverloop", LONG_TEXT),
+                    ("beperkingen", LONG_TEXT),
+                    ("wzd_gronden", LONG_TEXT),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,22 +375,28 @@ class AanvraagStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door")
     )
     changed_at = models.DateTimeField(_("op"), auto_now_add=True)
-    note = models.TextField(_("toelichting"), blank=True)
+    note = LimitedTextField(_("toelichting"), blank=True, max_length=SHORT_TEXT)
     deadline = models.DateField(_("uiterste beslisdatum na de wijziging"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statusgeschiedenis")
         ordering = ["changed_at", "pk"]
+        constraints = [max_length_constraint("aanvraagstatuschange", "note", SHORT_TEXT)]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+# The extension of each accepted type, as detected from the file's first bytes (services.bijlage_content_type): the
+# stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
+# stored and served as a .pdf).
+BIJLAGE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
 def bijlage_path(instance: "Bijlage", filename: str) -> str:
     # The stored name never contains the user's file name (which may hold a client's name).
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[instance.content_type]
-    return f"aanvragen/{instance.aanvraag_id}/{instance.token}.{extension}"
+    return f"aanvragen/{instance.aanvraag_id}/{instance.token}.{BIJLAGE_EXTENSIONS[instance.content_type]}"
 
 
 class Bijlage(models.Model):
@@ -447,7 +468,7 @@ class SpotCheckItem(models.Model):
         ClientConsent, on_delete=models.PROTECT, related_name="+", verbose_name=_("toestemming")
     )
     outcome = models.CharField(_("uitkomst"), max_length=15, choices=Outcome.choices, blank=True)
-    remark = models.TextField(_("opmerking"), blank=True)
+    remark = LimitedTextField(_("opmerking"), blank=True, max_length=SHORT_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -471,6 +492,7 @@ class SpotCheckItem(models.Model):
             models.CheckConstraint(
                 condition=~Q(outcome="niet_in_orde") | ~Q(remark=""), name="spotcheckitem_niet_in_orde_has_remark"
             ),
+            max_length_constraint("spotcheckitem", "remark", SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -501,7 +523,7 @@ class OrganisationSanction(models.Model):
         related_name="sanctions",
         verbose_name=_("naar aanleiding van steekproef"),
     )
-    note = models.TextField(_("toelichting"))
+    note = LimitedTextField(_("toelichting"), max_length=LONG_TEXT)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("besloten door")
     )
@@ -512,7 +534,10 @@ class OrganisationSanction(models.Model):
         verbose_name_plural = _("sancties")
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["organisation", "decision", "decided_at"], name="sanction_org_decision_idx")]
-        constraints = [models.CheckConstraint(condition=~Q(note=""), name="sanction_has_note")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="sanction_has_note"),
+            max_length_constraint("organisationsanction", "note", LONG_TEXT),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} — {self.organisation}"

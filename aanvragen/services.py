@@ -4,7 +4,9 @@ Views, forms, the admin and tasks call these functions; none of them re-implemen
 """
 
 import math
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,6 +40,7 @@ from aanvragen.choices import (
     Zorgprofiel,
 )
 from aanvragen.models import (
+    BIJLAGE_EXTENSIONS,
     Aanvraag,
     AanvraagStatusChange,
     AccessLogEntry,
@@ -575,6 +578,17 @@ def bijlage_content_type(upload: UploadedFile) -> str:
         if head.startswith(magic):
             return content_type
     raise ValidationError(_("Voeg een PDF-, PNG- of JPEG-bestand toe."), code="file_type")
+
+
+def bijlage_download_name(bijlage: Bijlage) -> str:
+    """The file name a download is served under: the user's name without its extension, folded to plain ASCII
+    letters, digits, '-', '_' and '.', plus the extension of the detected type. The original name stays only as
+    text on the pages (autoescaped); in a header it could carry quotes, line breaks or a misleading extension."""
+    base = re.split(r"[/\\]", bijlage.original_name or "")[-1]
+    stem = base.rpartition(".")[0] if "." in base else base
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "_", folded).strip("._-")[:100] or "bijlage"
+    return f"{safe}.{BIJLAGE_EXTENSIONS[bijlage.content_type]}"
 
 
 @transaction.atomic

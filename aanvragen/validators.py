@@ -1,5 +1,10 @@
-"""Input rules for client and application data (DOMAIN.md §6): BSN 11-proef, postcode format, dates.
-The shared formats (postcode, AGB, KvK, UZI) are in portero.validators."""
+r"""Input rules for client and application data: BSN 11-proef, postcode format, dates.
+The shared formats (postcode, AGB, KvK, UZI) are in portero.validators.
+
+Digits are ASCII digits only ([0-9], never `\d`): Python's `\d` and int() also take full-width (１) and Arabic-Indic
+(١) digits, so such a BSN passed the 11-proef and was stored as typed, a second spelling of the same person's
+number. They are not folded to ASCII either (no NFKC): a BSN typed in other digits is refused with the usual
+message, and what is stored is always the one ASCII spelling."""
 
 import re
 from datetime import date
@@ -16,14 +21,14 @@ def bsn_normalise(raw: str | None) -> str:
     """Strip spaces; an 8-digit number gets its leading zero back (it was lost in a spreadsheet).
 
     Dots and dashes are not stripped: '12-03-1938' is a date, and must not turn into a BSN."""
-    digits = re.sub(r"\s", "", raw or "")
-    if re.fullmatch(r"\d{8}", digits):
+    digits = re.sub(r"\s", "", raw or "")  # any space a person typed or pasted (also a non-breaking one)
+    if re.fullmatch(r"[0-9]{8}", digits):
         digits = "0" + digits
     return digits
 
 
 def bsn_is_valid(bsn: str) -> bool:
-    if not re.fullmatch(r"\d{9}", bsn or ""):
+    if not re.fullmatch(r"[0-9]{9}", bsn or ""):
         return False
     total = sum(int(digit) * weight for digit, weight in zip(bsn, BSN_WEIGHTS, strict=True))
     return total != 0 and total % 11 == 0

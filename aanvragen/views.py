@@ -218,7 +218,10 @@ def bijlage_download(request, pk, bijlage_pk):
         user=request.user, aanvraag=bijlage.aanvraag, action=AccessAction.BIJLAGE_DOWNLOADEN, request=request
     )
     return FileResponse(
-        bijlage.file.open("rb"), as_attachment=True, filename=bijlage.original_name, content_type=bijlage.content_type
+        bijlage.file.open("rb"),
+        as_attachment=True,
+        filename=services.bijlage_download_name(bijlage),
+        content_type=bijlage.content_type,
     )
 
 

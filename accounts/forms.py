@@ -5,6 +5,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
 from accounts.services import LoginRefusal, login_attempt_refusal, login_refusal, mobile_parse
+from portero.fields import SHORT_TEXT, limited_form_field
 
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
@@ -108,7 +109,10 @@ class SetPasswordForm(forms.Form):
 class PasswordChangeForm(SetPasswordForm):
     """Logged in: the current password, then the new one twice."""
 
-    old_password = forms.CharField(
+    # Passwords set before the 128-character rule may be longer: 1,024 takes any of those, and refuses a pasted
+    # megabyte before it is hashed.
+    old_password = limited_form_field(
+        1024,
         label=_("Huidig wachtwoord"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -134,8 +138,10 @@ class OrganisationWithAdminForm(forms.Form):
     name = forms.CharField(label=_("Naam organisatie"), max_length=200)
     agb_code = forms.CharField(label=_("AGB-code"), max_length=8)
     kvk_number = forms.CharField(label=_("KvK-nummer"), max_length=8)
-    domains = forms.CharField(
-        label=_("E-maildomeinen"), help_text=_("Eén of meer domeinen, gescheiden door komma's, bijvoorbeeld zorg-a.nl")
+    domains = limited_form_field(
+        SHORT_TEXT,  # dozens of domains of up to 253 characters each
+        label=_("E-maildomeinen"),
+        help_text=_("Eén of meer domeinen, gescheiden door komma's, bijvoorbeeld zorg-a.nl"),
     )
     profile = forms.ChoiceField(label=_("Profiel"), choices=Profile.choices)
     admin_initials = forms.CharField(label=_("Voorletters beheerder"), max_length=20)

@@ -6,8 +6,8 @@ from accounts import services
 
 
 class SessionIdleMiddleware:
-    """Ends a session after 30 minutes without a request, before anything reads the user from it
-    (accounts.services.session_touch). Requests without a session cookie pass untouched."""
+    """Ends a session after 30 minutes without a request, or 12 hours after its login, before anything reads the
+    user from it (accounts.services.session_touch). Requests without a session cookie pass untouched."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -360,11 +360,33 @@ def _password_request_over_limit(*, username: str, request: HttpRequest | None) 
     return over_name or over_address
 
 
+class PasswordSetVia(StrEnum):
+    """Where a password was set: the set-password link (welcome, reset, renewal), the logged-in 'Wachtwoord
+    wijzigen' page, or the changepassword command of CIZ's operators."""
+
+    LINK = "link"
+    PAGE = "page"
+    COMMAND = "command"
+
+
 @transaction.atomic
-def password_set(*, user: User, raw_password: str, request: HttpRequest | None = None) -> None:
+def password_set(
+    *,
+    user: User,
+    raw_password: str,
+    request: HttpRequest | None = None,
+    via: PasswordSetVia = PasswordSetVia.PAGE,
+) -> None:
     """Set a new password: validate it against the whole policy, keep the old hash in the history (the last
-    12), and start a new 3-month period."""
+    12), and start a new 3-month period.
+
+    The person is mailed that it happened (ASVS 2.2.3), once the transaction commits: what the mail says depends on
+    the case (accounts.tasks.send_password_set_mail). An account without a usable password gets its first password
+    (welcome link, or a link requested before ever setting one): that is not a 'change', and the mail says so."""
+    from accounts.tasks import send_password_set_mail
+
     password_validation.validate_password(raw_password, user)
+    case = PASSWORD_FIRST if not user.has_usable_password() else str(via)
     if user.has_usable_password():
         PasswordHistory.objects.create(user=user, password=user.password)
         stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
@@ -385,6 +407,20 @@ def password_set(*, user: User, raw_password: str, request: HttpRequest | None =
         ]
     )
     audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
+    at = user.password_changed_at.isoformat()
+    transaction.on_commit(lambda: send_password_set_mail.delay(user.pk, case, at))
+
+
+PASSWORD_FIRST = "first"  # the case of password_set's mail for an account's first password
+
+
+def email_changed_notify(*, user: User, old_email: str, changed_by: User) -> None:
+    """Someone else changed this account's e-mail address: mail the OLD address (ASVS 2.2.3) once the change
+    commits, so the person hears of it where they still read their mail."""
+    from accounts.tasks import send_email_changed_mail
+
+    at = timezone.now().isoformat()
+    transaction.on_commit(lambda: send_email_changed_mail.delay(user.pk, old_email, changed_by.pk, at))
 
 
 # --- May this person log in now? -------------------------------------------------------------------
@@ -677,6 +713,7 @@ def _sms_budget_exceeded(*, device: PhoneDevice, limits: dict) -> bool:
 
 
 SESSION_SEEN = "_portero_seen"  # epoch seconds of the last request, as last written to the session row
+SESSION_STARTED = "_portero_started"  # epoch seconds of the login, for the absolute lifetime
 
 
 def _session_seen_key(session_key: str) -> str:
@@ -684,8 +721,9 @@ def _session_seen_key(session_key: str) -> str:
 
 
 def session_started(*, session: SessionBase) -> None:
-    """A login: the idle clock starts now, written with the login's own save of the session."""
-    session[SESSION_SEEN] = timezone.now().timestamp()
+    """A login: the idle clock and the absolute lifetime start now, written with the login's own save of the
+    session (the login keeps the data of the session it started in, so the moment is overwritten here)."""
+    session[SESSION_SEEN] = session[SESSION_STARTED] = timezone.now().timestamp()
 
 
 def session_touch(*, session: SessionBase) -> None:
@@ -696,15 +734,26 @@ def session_touch(*, session: SessionBase) -> None:
     at most once per PORTERO_SESSION_SAVE_INTERVAL, not on every request: writing it each time cost every page a
     database UPDATE and COMMIT on the primary. The row lives SESSION_COOKIE_AGE (idle + interval) after its last
     write, so it never expires before the rule does. Without the cache (Redis down) the rule counts from the
-    last written moment: a session may then end up to one interval early, never late."""
+    last written moment: a session may then end up to one interval early, never late.
+
+    Besides the idle rule, the absolute lifetime (ASVS 3.3.2): PORTERO_SESSION_ABSOLUTE_SECONDS (12 hours) after the
+    login (session_started) a session ends however active it is, to the second. The moment of the login is in the
+    session itself, so the rule holds without the cache too. A session without it (one from before the login, or
+    from before this rule existed) gets it now: bounded too, and a login sets it anew."""
     data_seen = session.get(SESSION_SEEN)  # loads the session; None for a new, empty or expired one
     if data_seen is None and session.is_empty():
         return
     now = timezone.now().timestamp()
+    started = session.get(SESSION_STARTED)
+    if started is not None and now - started >= settings.PORTERO_SESSION_ABSOLUTE_SECONDS:
+        session.flush()
+        return
     last = max(data_seen or now, cache.get(_session_seen_key(session.session_key)) or 0)
     if now - last >= settings.PORTERO_SESSION_IDLE_SECONDS:
         session.flush()
         return
+    if started is None:
+        session[SESSION_STARTED] = now
     cache.set(_session_seen_key(session.session_key), now, settings.SESSION_COOKIE_AGE)
     if data_seen is None or now - data_seen >= settings.PORTERO_SESSION_SAVE_INTERVAL:
         session[SESSION_SEEN] = now  # modified: SessionMiddleware writes the row, with a new expiry

@@ -51,6 +51,44 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
     send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])
 
 
+PASSWORD_SET_SUBJECTS = {
+    "first": "Portero: uw wachtwoord is ingesteld",
+    "link": "Portero: uw wachtwoord is opnieuw ingesteld",
+    "page": "Portero: uw wachtwoord is gewijzigd",
+    "command": "Portero: uw wachtwoord is gewijzigd",
+}
+
+
+@shared_task(base=MailTask)
+def send_password_set_mail(user_id: int, case: str, at: str) -> None:
+    """Tell the person their password was set (ASVS 2.2.3), in the words of its case (services.password_set): a
+    first password, one set again by a mailed link, or a change. No secret in it: no link with a token, no
+    password, no code; only the token-free 'Wachtwoord aanvragen' address for when it was not them."""
+    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    context = {
+        "user": user,
+        "case": case,
+        "at": datetime.fromisoformat(at),
+        "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
+    }
+    body = render_to_string("accounts/mail/password_set.txt", context)
+    send_mail(PASSWORD_SET_SUBJECTS[case], body, None, [user.email])
+
+
+@shared_task(base=MailTask)
+def send_email_changed_mail(user_id: int, old_email: str, changed_by_id: int, at: str) -> None:
+    """Tell the OLD address that the organisation admin changed the account's e-mail address (ASVS 2.2.3): if the
+    change was not wanted, the person learns it where they still read mail. The new address is not in it."""
+    user = User.objects.select_related("organisation").filter(pk=user_id).first()
+    if user is None or not old_email:
+        return
+    context = {"user": user, "changed_by": selectors.user_by_pk(changed_by_id), "at": datetime.fromisoformat(at)}
+    body = render_to_string("accounts/mail/email_changed.txt", context)
+    send_mail("Portero: uw e-mailadres is gewijzigd", body, None, [old_email])
+
+
 @shared_task(base=MailTask)
 def send_phone_changed_mail(user_id: int, by_self: bool, had_number: bool, number_end: str) -> None:
     """The mobile number for the SMS code changed (accounts.services.user_set_mobile): tell the person. No code and

@@ -211,7 +211,12 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         try:
-            services.password_set(user=form.user, raw_password=form.cleaned_data["new_password1"], request=self.request)
+            services.password_set(
+                user=form.user,
+                raw_password=form.cleaned_data["new_password1"],
+                request=self.request,
+                via=services.PasswordSetVia.LINK,
+            )
         except ValidationError as exc:
             form.add_error("new_password1", exc)
             return self.form_invalid(form)
@@ -259,7 +264,12 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_set(user=request.user, raw_password=form.cleaned_data["new_password1"], request=request)
+            services.password_set(
+                user=request.user,
+                raw_password=form.cleaned_data["new_password1"],
+                request=request,
+                via=services.PasswordSetVia.PAGE,
+            )
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import uzi_validator
+from accounts.models import User, uzi_validator
+from portero.fields import limited_form_field
 
 
 class UserSearchForm(forms.Form):
@@ -51,9 +52,9 @@ class UserForm(forms.Form):
 
 
 class UserDeleteForm(forms.Form):
-    deletion_reason = forms.CharField(
+    deletion_reason = limited_form_field(
+        User._meta.get_field("deletion_reason").max_length,
         label=_("Reden van verwijderen"),
-        max_length=500,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vul de reden van verwijderen in.")},
     )

@@ -101,6 +101,8 @@ def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpR
     if "mobile" in changes:
         account_services.user_set_mobile(user=user, mobile=mobile, actor=admin, request=request)
     account_services.audit_log(Action.USER_CHANGED, actor=admin, target=user, request=request, changes=changes)
+    if "email" in changes:
+        account_services.email_changed_notify(user=user, old_email=before["email"], changed_by=admin)
     return user
 
 

@@ -129,6 +129,7 @@ PASSWORD_HASHERS = [
 # The seeds' password policy; every failure is reported at once. Django sets no maximum length.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.validators.CharacterClassesValidator"},
     {"NAME": "accounts.validators.NamePartsValidator"},
     {"NAME": "accounts.validators.PasswordHistoryValidator"},
@@ -149,6 +150,9 @@ PASSWORD_RESET_TIMEOUT = 8 * 60 * 60
 # written at most once a minute, not on every request, and lives that minute longer than the rule.
 PORTERO_SESSION_IDLE_SECONDS = 30 * 60
 PORTERO_SESSION_SAVE_INTERVAL = 60
+# However active, a session ends this long after its login (ASVS 3.3.2): a working day plus overtime, so nobody is
+# logged out during a shift, and a session taken over (a shared computer left logged in) does not live for days.
+PORTERO_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = PORTERO_SESSION_IDLE_SECONDS + PORTERO_SESSION_SAVE_INTERVAL
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -365,6 +369,14 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+if SESSION_COOKIE_SECURE:
+    # ASVS 3.4.4: a browser accepts a `__Host-` cookie only if it is Secure, has Path=/ and no Domain (Django's
+    # defaults here), so neither another host under the same domain nor a plain-http page can set or overwrite it.
+    # Without HTTPS (make run) the plain names stay: a browser refuses a `__Host-` cookie that is not Secure. The
+    # flash-message cookie follows the session cookie's name (portero.messages).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+MESSAGE_STORAGE = "portero.messages.HostPrefixFallbackStorage"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -4,6 +4,9 @@
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
 PORT=${PORT:-8000}
+# Links in mails are built by the worker as well as by the web process: both get the base URL of the port the site
+# runs on (without it the worker fell back to the settings' default, port 8000). A base URL set by hand is kept.
+export PORTERO_BASE_URL=${PORTERO_BASE_URL:-http://127.0.0.1:${PORT}}
 mkdir -p var/celery/queue var/celery/processed var/mail var/sms
 
 "$BIN/celery" -A portero worker --beat --loglevel=warning --concurrency=1 \

@@ -278,6 +278,62 @@ def test_attachment_is_downloaded_by_its_organisation_and_by_ciz_staff(http_a, c
     assert b"".join(response.streaming_content) == PDF
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "served_as"),
+    [
+        ("report.html", PDF, "application/pdf", "report.pdf"),
+        ("foto.svg", PNG, "image/png", "foto.png"),
+        ("scan", b"\xff\xd8\xff\xe0" + b"0" * 20, "image/jpeg", "scan.jpg"),
+        ("brief.pdf.html", PDF, "application/pdf", "brief.pdf.pdf"),
+    ],
+)
+def test_an_attachment_is_stored_and_served_under_the_type_its_content_has(
+    http_a, concept, client_as, staff, name, content, content_type, served_as
+):
+    """'report.html' starting with %PDF- is a PDF: stored as .pdf and served as application/pdf with a .pdf name,
+    so no browser or desktop opens it as HTML. The name the user gave stays the text on the page."""
+    url = reverse("aanvragen:bijlagen", args=[concept.pk])
+    assert http_a.post(url, {"soort": "overig", "file": pdf_upload(name, content)}).status_code == 302
+    bijlage = Bijlage.objects.get()
+    assert bijlage.content_type == content_type and bijlage.original_name == name
+    assert Path(bijlage.file.name).suffix == Path(served_as).suffix
+    assert f">{name}</a>" in http_a.get(url).content.decode()  # the user's name, as text on the page
+    organisation_download = http_a.get(reverse("aanvragen:bijlage_download", args=[concept.pk, bijlage.pk]))
+    # http_a and client_as share one test client: staff log in last.
+    staff_download = client_as(staff).get(reverse("admin:aanvragen_aanvraag_bijlage", args=[concept.pk, bijlage.pk]))
+    for response in (organisation_download, staff_download):
+        assert b"".join(response.streaming_content) == content
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"] == f'attachment; filename="{served_as}"'
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "served_as"),
+    [
+        ('a"b;c\r\nSet-Cookie: x=1.html', "application/pdf", "a_b_c_Set-Cookie_x_1.pdf"),
+        ("..\\..\\windows\\verslag.exe", "image/png", "verslag.png"),
+        ("<img src=x onerror=alert(1)>.pdf", "application/pdf", "img_src_x_onerror_alert_1.pdf"),
+        ("Cliënt Jansen — verslag.PDF", "image/jpeg", "Client_Jansen_verslag.jpg"),
+        (".html", "application/pdf", "bijlage.pdf"),
+        ("", "application/pdf", "bijlage.pdf"),
+        ("x" * 300 + ".html", "application/pdf", "x" * 100 + ".pdf"),
+    ],
+)
+def test_the_served_name_is_plain_ascii_with_the_detected_extension(name, content_type, served_as):
+    assert services.bijlage_download_name(Bijlage(original_name=name, content_type=content_type)) == served_as
+
+
+def test_an_odd_upload_name_comes_back_escaped_on_the_page_and_plain_in_the_header(http_a, concept):
+    url = reverse("aanvragen:bijlagen", args=[concept.pk])
+    name = "<img src=x onerror=alert(1)>.html"
+    assert http_a.post(url, {"soort": "overig", "file": pdf_upload(name, PDF)}).status_code == 302
+    bijlage = Bijlage.objects.get()
+    page = http_a.get(url).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.html" in page
+    response = http_a.get(reverse("aanvragen:bijlage_download", args=[concept.pk, bijlage.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="img_src_x_onerror_alert_1.pdf"'
+
+
 def test_attachment_has_no_public_url(concept, http_a):
     fill_complete(http_a, concept)
     with pytest.raises(ValueError):

@@ -107,3 +107,34 @@ def test_createsuperuser_applies_the_policy_too(db):
 
     with pytest.raises(ValidationError):
         validate_password("cizadmin1", None)
+
+
+def test_passwords_longer_than_128_characters_are_refused_and_128_is_accepted(person):
+    """ASVS 2.1.2: at least 64 characters allowed, more than 128 refused (no megabyte hashed on every path)."""
+    assert "hoogstens 128 tekens" in errors_for(person, "Qx7#Bw9!" * 16 + "a")
+    assert "hoogstens 128 tekens" in errors_for(person, "Qx7#Bw9!" * 125_000)  # 1 MB
+    services.password_set(user=person, raw_password="Qx7#Bw9!" * 16)
+    person.refresh_from_db()
+    assert person.check_password("Qx7#Bw9!" * 16)
+
+
+def test_the_change_page_puts_the_length_message_next_to_the_new_password(client_as, person):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    too_long = "Qx7#Bw9!" * 16 + "a"
+    response = client_as(person).post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": too_long, "new_password2": too_long},
+    )
+    assert response.status_code == 200
+    assert "Het wachtwoord mag hoogstens 128 tekens lang zijn." in response.context["form"].errors["new_password1"]
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+    response = client_as(person).post(
+        reverse("accounts:password_change"),
+        {"old_password": "x" * 1025, "new_password1": GOOD, "new_password2": GOOD},
+    )
+    assert response.context["form"].errors["old_password"] == ["Gebruik maximaal 1024 tekens (nu 1025)."]
+    assert "minimaal 8 en hoogstens 128 tekens" in response.content.decode()  # the rules on the page say so

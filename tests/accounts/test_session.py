@@ -1,4 +1,5 @@
-"""Sessions end after 30 minutes without activity, and when the browser closes (no persistent cookie)."""
+"""Sessions end after 30 minutes without activity, 12 hours after the login however active, and when the browser
+closes (no persistent cookie)."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import two_factor_login
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -87,3 +90,67 @@ def test_the_idle_rule_and_the_session_row_lifetime_fit_together():
     # The row outlives the rule by the interval between writes, so the rule, not the row, ends a session.
     assert settings.SESSION_COOKIE_AGE == settings.PORTERO_SESSION_IDLE_SECONDS + settings.PORTERO_SESSION_SAVE_INTERVAL
     assert not getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)
+
+
+# --- The absolute lifetime: 12 hours after the login, however active the session (ASVS 3.3.2) -------------------
+
+
+def test_a_session_active_all_the_time_ends_12_hours_after_the_login_to_the_second(client, client_as, user_a):
+    with time_machine.travel(T0, tick=False) as traveller:
+        client_as(user_a)
+        keep_active(client, traveller, until=T0 + timedelta(hours=12))
+        traveller.move_to(T0 + timedelta(hours=12) - timedelta(seconds=1))  # 11:59:59 after the login
+        assert client.get("/").status_code == 200
+        traveller.move_to(T0 + timedelta(hours=12))  # 12:00:00 after the login
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+        traveller.shift(timedelta(seconds=1))
+        assert client.get("/").status_code == 302  # ended, not just refused once
+
+
+def test_the_12_hours_count_from_the_real_login_not_from_the_first_page(client, user_a, password, sms_outbox):
+    with time_machine.travel(T0, tick=False) as traveller:
+        client.get("/inloggen/")  # an anonymous session, started before the login
+        traveller.shift(timedelta(minutes=20))
+        two_factor_login(client, user_a.username, password, sms_outbox)
+        logged_in_at = T0 + timedelta(minutes=20)
+        keep_active(client, traveller, until=logged_in_at + timedelta(hours=12))
+        traveller.move_to(logged_in_at + timedelta(hours=12) - timedelta(seconds=1))
+        assert client.get("/").status_code == 200
+        traveller.move_to(logged_in_at + timedelta(hours=12))
+        assert client.get("/").status_code == 302
+
+
+def keep_active(client, traveller, *, until):
+    """A request every 10 minutes up to `until` (not included): the idle rule never ends the session."""
+    while datetime.now(T0.tzinfo) + timedelta(minutes=10) < until:
+        traveller.shift(timedelta(minutes=10))
+        assert client.get("/").status_code == 200
+
+
+def test_a_new_login_starts_a_new_12_hours(client, client_as, user_a):
+    with time_machine.travel(T0, tick=False) as traveller:
+        client_as(user_a)
+        keep_active(client, traveller, until=T0 + timedelta(hours=11))
+        second_login = datetime.now(T0.tzinfo)
+        client_as(user_a)  # logged in again, in the same browser
+        keep_active(client, traveller, until=second_login + timedelta(hours=12))
+        traveller.move_to(second_login + timedelta(hours=12) - timedelta(seconds=1))
+        assert client.get("/").status_code == 200  # 22:59 after the first login: counted from the second
+        traveller.move_to(second_login + timedelta(hours=12))
+        assert client.get("/").status_code == 302
+
+
+def test_the_absolute_lifetime_is_a_setting_of_12_hours_without_a_cache_too(client, client_as, user_a, settings):
+    assert settings.PORTERO_SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+    settings.PORTERO_SESSION_ABSOLUTE_SECONDS = 2 * 60 * 60
+    with time_machine.travel(T0, tick=False) as traveller:
+        client_as(user_a)
+        for _ in range(11):
+            traveller.shift(timedelta(minutes=10))
+            assert client.get("/").status_code == 200
+            cache.clear()  # Redis lost its data: the moment of the login is in the session itself
+        traveller.move_to(T0 + timedelta(hours=2) - timedelta(seconds=1))
+        assert client.get("/").status_code == 200
+        traveller.move_to(T0 + timedelta(hours=2))
+        assert client.get("/").status_code == 302

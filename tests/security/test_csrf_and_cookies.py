@@ -68,3 +68,70 @@ def test_a_post_with_a_token_from_another_browser_is_refused(admin_a):
     victim.get("/beheer/gebruikers/nieuw/")  # the victim's browser has its own CSRF cookie
     response = victim.post("/beheer/gebruikers/nieuw/", {"csrfmiddlewaretoken": stolen, "last_name": "Aanvaller"})
     assert response.status_code == 403
+
+
+COOKIE_SETTINGS = [
+    "SESSION_COOKIE_NAME", "SESSION_COOKIE_PATH", "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_NAME", "CSRF_COOKIE_PATH", "CSRF_COOKIE_DOMAIN", "CSRF_COOKIE_SECURE", "MESSAGE_STORAGE",
+]  # fmt: skip
+
+
+def cookie_settings(tmp_path, env) -> dict:
+    names = repr(COOKIE_SETTINGS)
+    probe = (
+        f"import json; from django.conf import settings as s; print(json.dumps({{k: getattr(s, k) for k in {names}}}))"
+    )
+    result = run_manage(tmp_path, env, "shell", "-c", probe)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookie_names_carry_the_host_prefix(tmp_path):
+    """ASVS 3.4.4: `__Host-` makes a browser accept the cookie only if Secure, Path=/ and without Domain, so a
+    sibling host or a plain-http page cannot plant or overwrite it. Locally (no HTTPS) the plain names stay: a
+    browser refuses a `__Host-` cookie without Secure."""
+    production = cookie_settings(tmp_path, {})
+    assert (
+        production["SESSION_COOKIE_NAME"] == "__Host-sessionid" and production["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    )
+    for kind in ("SESSION", "CSRF"):
+        assert production[f"{kind}_COOKIE_SECURE"] and production[f"{kind}_COOKIE_PATH"] == "/"
+        assert production[f"{kind}_COOKIE_DOMAIN"] is None
+    local = cookie_settings(tmp_path, {"DJANGO_DEBUG": "1"})
+    assert local["SESSION_COOKIE_NAME"] == "sessionid" and not local["SESSION_COOKIE_SECURE"]
+
+
+def test_every_cookie_a_login_and_a_page_with_a_message_set_is_a_host_cookie(
+    tmp_path, settings, client, user_a, password, sms_outbox
+):
+    """The cookies a browser gets in production (login, CSRF, and the flash message after changing the password)
+    all have the `__Host-` prefix and its rules: the production settings applied to this test's process."""
+    production = cookie_settings(tmp_path, {})
+    for name in COOKIE_SETTINGS:
+        setattr(settings, name, production[name])
+    seen = {}
+    client.get("/inloggen/", secure=True)
+    password_step(client, user_a.username, password, secure=True)
+    responses = [
+        client.post(
+            "/inloggen/",
+            {"portero_login_view-current_step": "token", "token-otp_token": latest_sms_code(sms_outbox)},
+            secure=True,
+        )
+    ]
+    new_password = "Vx8#Qm3!Rt6w"
+    responses.append(
+        client.post(
+            "/wachtwoord/wijzigen/",
+            {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+            secure=True,
+        )
+    )
+    assert responses[-1].status_code == 302
+    for response in responses:
+        seen.update(response.cookies)
+    seen.update(client.cookies)
+    assert {"__Host-sessionid", "__Host-csrftoken", "__Host-messages"} <= set(seen)
+    for name, cookie in seen.items():
+        assert name.startswith("__Host-"), name
+        assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"], name

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 self.stderr.write("De twee wachtwoorden zijn niet gelijk.")
                 continue
             try:
-                services.password_set(user=user, raw_password=first)
+                services.password_set(user=user, raw_password=first, via=services.PasswordSetVia.COMMAND)
             except ValidationError as exc:
                 self.stderr.write("\n".join(exc.messages))
                 continue
