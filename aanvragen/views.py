@@ -159,7 +159,16 @@ def aanvraag_step(request, pk, step):
                 return redirect("aanvragen:list")
             return redirect(spec.next_url(aanvraag.pk))
     context = {**_step_context(aanvraag, spec), "form": form, "consent_url": consent_url}
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/step.html", context)
+
+
+def _form_shown(request, aanvraag) -> None:
+    """Each page of an application's form (a step, the attachments, 'Controleren') shows part of the client's
+    file: every rendering is an access-log row. A concept without a BSN yet names no client."""
+    if request.method == "POST":  # a form that did not validate has put the typed values on the instance
+        aanvraag.refresh_from_db(fields=["client_bsn"])
+    services.aanvraag_access(user=request.user, aanvraag=aanvraag, action=AccessAction.AANVRAAG_INZIEN, request=request)
 
 
 def _step_context(aanvraag, spec) -> dict:
@@ -200,6 +209,7 @@ def aanvraag_bijlagen(request, pk):
         messages.success(request, _("De bijlage is toegevoegd."))
         return redirect("aanvragen:bijlagen", aanvraag.pk)
     context = {**_step_context(aanvraag, flow_for(aanvraag).step("bijlagen")), "form": form}
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/bijlagen.html", context)
 
 
@@ -242,6 +252,7 @@ def aanvraag_review(request, pk):
         "refusal": selectors.submit_refusal(request.user.organisation),
         **_step_context(aanvraag, flow_for(aanvraag).step("controleren")),
     }
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/review.html", context)
 
 
@@ -310,4 +321,6 @@ def wzd_besluiten(request):
         (aanvraag, selectors.RenewalWeeks(aanvraag.wzd_besluit_tot))
         for aanvraag in selectors.wzd_besluiten_expiring(request.user.organisation)
     ]
+    # The list names each client: one access-log row per client shown, in one insert.
+    services.aanvragen_shown(user=request.user, aanvragen=(aanvraag for aanvraag, _weeks in besluiten), request=request)
     return render(request, "aanvragen/wzd_besluiten.html", {"besluiten": besluiten})
