@@ -6,8 +6,6 @@ without BSNs refuses a BSN. A BSN in ?q= (typed by hand, an old bookmark) is nei
 Every ModelAdmin of the site gets this, also those of installed apps (`post_search_everywhere`), and the search box
 template (templates/admin/search_form.html) posts whenever the list supports it."""
 
-import re
-
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import ValidationError
@@ -15,17 +13,12 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from aanvragen.validators import bsn_is_valid, bsn_normalise, looks_like_bsn, validate_bsn
+from aanvragen.validators import bsn_normalise, is_bsn_term, looks_like_bsn, validate_bsn
 
 SEARCH_POSTED = "_zoeken"
 CLEAR_BSN = "_wis_bsn"
 BSN_IN_URL = _("Een BSN hoort niet in het adres van de pagina. Vul het BSN in het zoekveld in en kies 'Zoeken'.")
 NO_BSN_HERE = _("In deze lijst kunt u niet op BSN zoeken.")
-
-
-def is_bsn(term: str) -> bool:
-    """Exactly a BSN (9 digits, 11-proef). An 8-digit AGB or KvK number is not one."""
-    return bsn_is_valid(re.sub(r"\s", "", term or ""))
 
 
 class PostSearchAdminMixin:
@@ -41,7 +34,7 @@ class PostSearchAdminMixin:
         """Called once per search by BSN; the client-data admins log it."""
 
     def _bsn_in_term(self, term: str) -> bool:
-        return is_bsn(term) or (bool(self.bsn_search_field) and looks_like_bsn(term))
+        return is_bsn_term(term) or (bool(self.bsn_search_field) and looks_like_bsn(term))
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and SEARCH_POSTED in request.POST:
