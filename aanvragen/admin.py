@@ -71,6 +71,22 @@ class ClientDataAdmin(PostSearchAdminMixin, admin.ModelAdmin):
         self.log_record_access(request, response, object_id)
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self.log_record_access(request, response, object_id)
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Read before: once deleted, the record no longer says whose it was.
+        obj = self.get_object(request, unquote(object_id))
+        response = super().delete_view(request, object_id, extra_context)
+        if obj is not None and response.status_code in (200, 302):
+            services.clients_access_by_staff(
+                user=request.user, clients=self.clients_of(obj), changed=response.status_code == 302, request=request
+            )
+        return response
+
     def log_record_access(self, request, response, object_id: str) -> None:
         """Opening (or saving) a record is an access to client data. A mistyped or unknown id opened nothing, so
         it logs nothing (get_object answers None for it, never an error)."""
