@@ -6,9 +6,10 @@ without BSNs refuses a BSN. A BSN in ?q= (typed by hand, an old bookmark) is nei
 Every ModelAdmin of the site gets this, also those of installed apps (`post_search_everywhere`), and the search box
 template (templates/admin/search_form.html) posts whenever the list supports it."""
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,8 @@ class PostSearchAdminMixin:
         return is_bsn_term(term) or (bool(self.bsn_search_field) and looks_like_bsn(term))
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if request.method == "POST" and SEARCH_POSTED in request.POST:
             return self._search_posted(request)
         if self._bsn_in_term(request.GET.get(SEARCH_VAR, "")):
@@ -93,9 +96,9 @@ class PostSearchAdminMixin:
 def post_search_everywhere(site: admin.AdminSite) -> None:
     """The ModelAdmins of installed apps (auth, django-otp, axes) get the POSTed search too: re-registered with
     the mixin in front, through the registry's public register/unregister."""
-    for model, model_admin in list(site._registry.items()):
-        if isinstance(model_admin, PostSearchAdminMixin):
+    for model in apps.get_models():
+        if not site.is_registered(model) or isinstance(site.get_model_admin(model), PostSearchAdminMixin):
             continue
-        cls = type(model_admin)
+        cls = type(site.get_model_admin(model))
         site.unregister(model)
         site.register(model, type(cls.__name__, (PostSearchAdminMixin, cls), {"__module__": cls.__module__}))

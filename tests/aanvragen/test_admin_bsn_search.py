@@ -102,3 +102,13 @@ def test_lists_without_a_bsn_refuse_a_bsn_as_search_term(records, staff, client_
     assert "In deze lijst kunt u niet op BSN zoeken" in http.get(response["Location"]).content.decode()
     response = http.post(url, {"q": "zorg", "_zoeken": "1"})
     assert response.status_code == 302 and "q=zorg" in response["Location"]
+
+
+def test_staff_without_the_right_to_see_a_list_cannot_search_it(records, client_as):
+    """The search is answered only for who may see the list: no search row, no BSN kept, a 403."""
+    from tests.factories import StaffFactory
+
+    http = client_as(StaffFactory(username="stafzonderrechten", is_superuser=False))
+    assert http.post(changelist("client"), {"q": BSN, "_zoeken": "1"}).status_code == 403
+    assert not AccessLogEntry.objects.filter(action=AccessAction.ZOEKEN, user__username="stafzonderrechten").exists()
+    assert not any(key.startswith("admin_bsn:") for key in http.session.keys())
