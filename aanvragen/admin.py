@@ -28,23 +28,79 @@ from aanvragen.models import (
 )
 from aanvragen.views import posted
 from accounts.models import Organisation
+from portero.admin_search import PostSearchAdminMixin
 from portero.fields import limited_form_field
 
 
-def log_staff_access(model_admin, request, response, object_id: str, bsn_field: str) -> None:
-    """Opening (or saving) a client or an application in the admin is an access to client data. A mistyped or
-    unknown id opened nothing, so it logs nothing (get_object answers None for it, never an error)."""
-    if response.status_code not in (200, 302):
-        return
-    obj = model_admin.get_object(request, unquote(object_id))
-    bsn = getattr(obj, bsn_field) if obj is not None else None
-    if bsn:
-        services.client_access_by_staff(
-            user=request.user, bsn=bsn, changed=response.status_code == 302, request=request
-        )
+class ClientDataAdmin(PostSearchAdminMixin, admin.ModelAdmin):
+    """A ModelAdmin whose pages show client data. Every showing is a NEN 7513 access-log row:
+    - the list: one row per client on the displayed page (one insert for the page);
+    - a record opened (or saved): one row per client it shows (`clients_of`);
+    - a search by BSN (POSTed, kept in the session; portero/admin_search.py): one row per search.
+    `client_bsn_field` names the model's BSN field (its list is filtered and logged by it); a model without one
+    (a spot check) only logs its records through `clients_of`."""
+
+    client_bsn_field: str | None = None
+
+    @property
+    def bsn_search_field(self):
+        return self.client_bsn_field
+
+    def clients_of(self, obj) -> list[tuple[str, object]]:
+        """(BSN, consent) of every client the record's page shows."""
+        return [(getattr(obj, self.client_bsn_field), None)] if self.client_bsn_field else []
+
+    def bsn_searched(self, request, bsn):
+        found = self.get_queryset(request).filter(**{self.client_bsn_field: bsn}).exists()
+        services.client_search_by_staff(user=request.user, bsn=bsn, found=found, request=request)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if self.client_bsn_field and response.status_code == 200 and changelist is not None:
+            # The page's rows are read here once; the template renders from the same, already read, list.
+            services.clients_access_by_staff(
+                user=request.user,
+                clients=[(getattr(obj, self.client_bsn_field), None) for obj in changelist.result_list],
+                changed=False,
+                request=request,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self.log_record_access(request, response, object_id)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self.log_record_access(request, response, object_id)
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Read before: once deleted, the record no longer says whose it was.
+        obj = self.get_object(request, unquote(object_id))
+        response = super().delete_view(request, object_id, extra_context)
+        if obj is not None and response.status_code in (200, 302):
+            services.clients_access_by_staff(
+                user=request.user, clients=self.clients_of(obj), changed=response.status_code == 302, request=request
+            )
+        return response
+
+    def log_record_access(self, request, response, object_id: str) -> None:
+        """Opening (or saving) a record is an access to client data. A mistyped or unknown id opened nothing, so
+        it logs nothing (get_object answers None for it, never an error)."""
+        if response.status_code not in (200, 302):
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            services.clients_access_by_staff(
+                user=request.user, clients=self.clients_of(obj), changed=response.status_code == 302, request=request
+            )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -61,37 +117,35 @@ class IndicatieInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ClientDataAdmin):
     list_display = ["bsn", "full_name", "date_of_birth", "city"]
-    search_fields = ["=bsn", "last_name", "first_name", "city"]
+    client_bsn_field = "bsn"
+    search_fields = ["last_name", "first_name", "city"]
+    search_help_text = _("Zoek op BSN (het volledige BSN), achternaam, voornaam of woonplaats.")
     inlines = [IndicatieInline]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        log_staff_access(self, request, response, object_id, "bsn")
-        return response
 
 
 @admin.register(ClientConsent)
-class ClientConsentAdmin(ReadOnlyAdmin):
+class ClientConsentAdmin(ReadOnly, ClientDataAdmin):
     """Spot checks: CIZ asks the organisation to show the signed form with this archive reference."""
 
     list_display = ["recorded_at", "organisation", "kind", "given_by", "signed_on", "archive_reference", "recorded_by"]
     list_filter = ["kind", "given_by", "organisation"]
-    search_fields = ["=client_bsn", "archive_reference"]
+    client_bsn_field = "client_bsn"
+    search_fields = ["archive_reference"]
+    search_help_text = _("Zoek op BSN (het volledige BSN) of op het kenmerk in het archief van de organisatie.")
     date_hierarchy = "recorded_at"
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        log_staff_access(self, request, response, object_id, "client_bsn")
-        return response
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
+class AccessLogEntryAdmin(ReadOnly, ClientDataAdmin):
+    """Reading the log is itself an access to client data (NEN 7513 asks that access to the log is logged)."""
+
     list_display = ["at", "user", "organisation", "client_bsn", "action", "consent", "outcome", "ip_address"]
     list_filter = ["action", "outcome", "organisation"]
-    search_fields = ["=client_bsn", "user__username"]
+    client_bsn_field = "client_bsn"
+    search_fields = ["user__username"]
+    search_help_text = _("Zoek op BSN (het volledige BSN) of op inlognaam.")
     date_hierarchy = "at"
     list_select_related = ["user", "organisation", "consent"]
 
@@ -160,10 +214,12 @@ class StatusChangeForm(forms.Form):
 
 
 @admin.register(Aanvraag)
-class AanvraagAdmin(admin.ModelAdmin):
+class AanvraagAdmin(ClientDataAdmin):
     list_display = ["__str__", "soort", "combinatie", "organisation", "status", "submitted_at", "deadline", "urgent"]
     list_filter = ["status", "soort", "combinatie", "urgent", "wzd_verklaring", "organisation"]
-    search_fields = ["=reference", "=client_bsn"]
+    client_bsn_field = "client_bsn"
+    search_fields = ["=reference"]
+    search_help_text = _("Zoek op het volledige kenmerk of het volledige BSN.")
     list_select_related = ["organisation"]
     inlines = [StatusChangeInline, BijlageInline]
     change_form_template = "aanvragen/admin/aanvraag_change_form.html"
@@ -176,11 +232,6 @@ class AanvraagAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        log_staff_access(self, request, response, object_id, "client_bsn")
-        return response
 
     def get_urls(self):
         return [
@@ -329,7 +380,7 @@ class SpotCheckItemInline(admin.StackedInline):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(admin.ModelAdmin):
+class SpotCheckAdmin(ClientDataAdmin):
     """Draw a sample (the add page), record 'in orde' / 'niet in orde' per declaration (the change page), and
     from there warn or suspend the organisation. Every opening of a spot check is in the access log."""
 
@@ -399,13 +450,10 @@ class SpotCheckAdmin(admin.ModelAdmin):
                 self.message_user(request, message, messages.ERROR)
             self.message_user(request, _("Uw wijzigingen zijn niet opgeslagen."), messages.ERROR)
             return redirect(request.get_full_path())
-        # get_object: an id that is not a number (a mistyped URL) is simply not found.
-        spot_check = self.get_object(request, unquote(object_id)) if response.status_code in (200, 302) else None
-        if spot_check is not None:
-            services.spot_check_access(
-                user=request.user, spot_check=spot_check, changed=response.status_code == 302, request=request
-            )
         return response
+
+    def clients_of(self, spot_check):
+        return services.spot_check_clients(spot_check)
 
     def save_model(self, request, obj, form, change):
         """The spot check itself is never edited in a form; only its findings (save_formset)."""
@@ -461,7 +509,7 @@ class SanctionForm(forms.Form):
 
 
 @admin.register(OrganisationSanction)
-class OrganisationSanctionAdmin(ReadOnlyAdmin):
+class OrganisationSanctionAdmin(ReadOnly, admin.ModelAdmin):
     """The sanction decisions, read-only; 'toevoegen' takes a decision through the services."""
 
     list_display = ["decided_at", "organisation", "decision", "kind", "spot_check", "decided_by"]

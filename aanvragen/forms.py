@@ -21,7 +21,14 @@ from aanvragen.choices import (
     Grondslag,
 )
 from aanvragen.models import Aanvraag
-from aanvragen.validators import BSN_MESSAGE, bsn_is_valid, bsn_normalise, postcode_normalise, validate_not_in_future
+from aanvragen.validators import (
+    BSN_MESSAGE,
+    bsn_is_valid,
+    bsn_normalise,
+    looks_like_bsn,
+    postcode_normalise,
+    validate_not_in_future,
+)
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 YES_NO = [("True", _("Ja")), ("False", _("Nee"))]
@@ -556,3 +563,36 @@ class AanvraagFilterForm(forms.Form):
         max_length=20,
         help_text=_("Het volledige kenmerk of het volledige BSN."),
     )
+
+    # Sent by the page's form (POST): a BSN goes to the session, a kenmerk to the URL. Read from the URL (GET),
+    # a BSN is refused without being searched or shown again: it must not stand in browser history or a proxy log.
+    BSN_IN_URL = _("Een BSN hoort niet in het adres van de pagina. Vul het BSN in het zoekveld in en kies 'Zoek'.")
+
+    def __init__(self, data=None, *, from_url: bool = False, **kwargs):
+        self.bsn_in_url = False
+        if from_url and data is not None and looks_like_bsn(data.get("zoek", "")):
+            data = data.copy()
+            data["zoek"] = ""
+            self.bsn_in_url = True
+        super().__init__(data, **kwargs)
+
+    def clean_zoek(self):
+        zoek = self.cleaned_data["zoek"].strip()
+        if self.bsn_in_url:
+            raise ValidationError(self.BSN_IN_URL)
+        if looks_like_bsn(zoek):
+            return bsn_clean(zoek)
+        return zoek.upper()  # kenmerken are written in capitals
+
+    @property
+    def bsn(self) -> str:
+        """The BSN searched for, or '' when the search term is a kenmerk (only after is_valid)."""
+        zoek = self.cleaned_data.get("zoek", "")
+        return zoek if bsn_is_valid(zoek) else ""
+
+    def url_query(self) -> dict:
+        """What may stand in the list's URL: status, type and a kenmerk, never a BSN."""
+        query = {name: self.cleaned_data.get(name) for name in ("status", "soort")}
+        if not self.bsn:
+            query["zoek"] = self.cleaned_data.get("zoek", "")
+        return {name: value for name, value in query.items() if value}

@@ -63,20 +63,20 @@ def consent_valid(*, organisation: Organisation, bsn: str, kind: str) -> ClientC
 
 
 def aanvragen_for_organisation(
-    organisation: Organisation, *, status: str = "", soort: str = "", zoek: str = ""
+    organisation: Organisation, *, status: str = "", soort: str = "", zoek: str = "", bsn: str = ""
 ) -> QuerySet[Aanvraag]:
-    from aanvragen.validators import bsn_is_valid, bsn_normalise
-
+    """Exact kenmerk (`zoek`) or exact BSN only: no partial search on client data. The BSN comes from the
+    session (views.aanvraag_list), never from the URL."""
     queryset = Aanvraag.objects.filter(organisation=organisation)
     if status:
         queryset = queryset.filter(status=status)
     if soort:
         queryset = queryset.filter(soort=soort)
+    if bsn:
+        queryset = queryset.filter(client_bsn=bsn)
     zoek = (zoek or "").strip()
     if zoek:
-        # Exact reference or exact BSN only: no partial search on client data.
-        bsn = bsn_normalise(zoek)
-        queryset = queryset.filter(client_bsn=bsn) if bsn_is_valid(bsn) else queryset.filter(reference=zoek.upper())
+        queryset = queryset.filter(reference=zoek.upper())
     return queryset.order_by("-updated_at", "-pk")
 
 

@@ -7,6 +7,7 @@ import math
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -85,17 +86,71 @@ def access_log_write(
     )
 
 
+def access_log_write_many(
+    *, user: User, clients: Iterable[tuple[str, ClientConsent | None]], action: str, request: HttpRequest | None
+) -> list[AccessLogEntry]:
+    """One row per client shown on a page (a list shows many): one insert for all of them. A client listed twice
+    on the page (two applications) is one access, one row; an empty BSN is no client."""
+    address = client_address(request)
+    rows, seen = [], set()
+    for bsn, consent in clients:
+        if not bsn or (bsn, consent) in seen:
+            continue
+        seen.add((bsn, consent))
+        rows.append(
+            AccessLogEntry(
+                user=user,
+                organisation=user.organisation,
+                client_bsn=bsn,
+                action=action,
+                consent=consent,
+                outcome=AccessOutcome.FOUND,
+                ip_address=address,
+            )
+        )
+    return AccessLogEntry.objects.bulk_create(rows)
+
+
 def client_access_by_staff(*, user: User, bsn: str, changed: bool, request: HttpRequest | None) -> None:
     """CIZ staff open (or change) a client or an application in the CIZ admin: logged like every other access."""
-    if bsn:
-        action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
-        access_log_write(user=user, bsn=bsn, action=action, found=True, consent=None, request=request)
+    clients_access_by_staff(user=user, clients=[(bsn, None)], changed=changed, request=request)
+
+
+def clients_access_by_staff(
+    *, user: User, clients: Iterable[tuple[str, ClientConsent | None]], changed: bool, request: HttpRequest | None
+) -> None:
+    """CIZ staff see clients in the CIZ admin: a list page, a record, or a spot check's drawn consents."""
+    action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
+    access_log_write_many(user=user, clients=clients, action=action, request=request)
+
+
+def client_search_by_staff(*, user: User, bsn: str, found: bool, request: HttpRequest | None) -> None:
+    """A search by BSN in a list of the CIZ admin: one row per search, found or not."""
+    access_log_write(user=user, bsn=bsn, action=AccessAction.ZOEKEN, found=found, consent=None, request=request)
 
 
 def aanvraag_access(*, user: User, aanvraag: Aanvraag, action: str, request: HttpRequest | None) -> None:
     """An application (or one of its attachments) holds client data: every view or download is logged."""
     if aanvraag.client_bsn:
         access_log_write(user=user, bsn=aanvraag.client_bsn, action=action, found=True, consent=None, request=request)
+
+
+def aanvragen_shown(*, user: User, aanvragen: Iterable[Aanvraag], request: HttpRequest | None) -> None:
+    """A list of the organisation's applications that shows who each client is: one row per client shown."""
+    access_log_write_many(
+        user=user,
+        clients=((aanvraag.client_bsn, None) for aanvraag in aanvragen),
+        action=AccessAction.AANVRAAG_INZIEN,
+        request=request,
+    )
+
+
+def aanvragen_search_by_bsn(*, user: User, bsn: str, request: HttpRequest | None) -> None:
+    """'Aanvragen' searched by BSN: one row per search, found (the organisation has applications for this BSN)
+    or not."""
+    organisation = selectors.organisation_of(user)
+    found = Aanvraag.objects.filter(organisation=organisation, client_bsn=bsn).exists()
+    access_log_write(user=user, bsn=bsn, action=AccessAction.ZOEKEN, found=found, consent=None, request=request)
 
 
 @transaction.atomic
@@ -1082,19 +1137,11 @@ def organisation_suspend(
     )
 
 
+def spot_check_clients(spot_check: SpotCheck) -> list[tuple[str, ClientConsent]]:
+    """The clients a spot check shows: one per drawn consent, with that consent (the admin logs these)."""
+    return [(item.consent.client_bsn, item.consent) for item in selectors.spot_check_items(spot_check)]
+
+
 def spot_check_access(*, user: User, spot_check: SpotCheck, changed: bool, request: HttpRequest | None) -> None:
     """CIZ staff opening (or saving) a spot check see its drawn declarations: one access-log row per consent."""
-    action = AccessAction.CIZ_WIJZIGEN if changed else AccessAction.CIZ_INZIEN
-    address = client_address(request)
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            user=user,
-            organisation=user.organisation,
-            client_bsn=item.consent.client_bsn,
-            action=action,
-            consent=item.consent,
-            outcome=AccessOutcome.FOUND,
-            ip_address=address,
-        )
-        for item in selectors.spot_check_items(spot_check)
-    )
+    clients_access_by_staff(user=user, clients=spot_check_clients(spot_check), changed=changed, request=request)

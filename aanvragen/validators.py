@@ -34,6 +34,18 @@ def bsn_is_valid(bsn: str) -> bool:
     return total != 0 and total % 11 == 0
 
 
+def looks_like_bsn(raw: str | None) -> bool:
+    """A search term that is meant as a BSN (8 or 9 digits, spaces allowed), valid or not. Such a term is never
+    put in a URL, and an invalid one gets the 11-proef message instead of a search on another field."""
+    return bool(re.fullmatch(r"\d{9}", bsn_normalise(raw)))
+
+
+def is_bsn_term(raw: str | None) -> bool:
+    """Exactly a BSN (9 digits that pass the 11-proef, spaces allowed): a search term that must not go into a URL,
+    also where nothing is searched by BSN. An 8-digit AGB or KvK number is not one."""
+    return bsn_is_valid(re.sub(r"\s", "", raw or ""))
+
+
 def validate_bsn(value: str) -> None:
     if not bsn_is_valid(value):
         raise ValidationError(BSN_MESSAGE, code="invalid_bsn")

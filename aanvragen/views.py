@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +25,7 @@ from aanvragen.forms import (
 from aanvragen.steps import flow_for, step_summary, steps_with_errors
 
 SESSION_BSN = "aanvragen_client_bsn"
+SESSION_LIST_BSN = "aanvragen_lijst_bsn"  # the BSN the list of applications is filtered by
 AANVRAGEN_PER_PAGE = 25
 CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
 
@@ -158,7 +159,16 @@ def aanvraag_step(request, pk, step):
                 return redirect("aanvragen:list")
             return redirect(spec.next_url(aanvraag.pk))
     context = {**_step_context(aanvraag, spec), "form": form, "consent_url": consent_url}
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/step.html", context)
+
+
+def _form_shown(request, aanvraag) -> None:
+    """Each page of an application's form (a step, the attachments, 'Controleren') shows part of the client's
+    file: every rendering is an access-log row. A concept without a BSN yet names no client."""
+    if request.method == "POST":  # a form that did not validate has put the typed values on the instance
+        aanvraag.refresh_from_db(fields=["client_bsn"])
+    services.aanvraag_access(user=request.user, aanvraag=aanvraag, action=AccessAction.AANVRAAG_INZIEN, request=request)
 
 
 def _step_context(aanvraag, spec) -> dict:
@@ -199,6 +209,7 @@ def aanvraag_bijlagen(request, pk):
         messages.success(request, _("De bijlage is toegevoegd."))
         return redirect("aanvragen:bijlagen", aanvraag.pk)
     context = {**_step_context(aanvraag, flow_for(aanvraag).step("bijlagen")), "form": form}
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/bijlagen.html", context)
 
 
@@ -244,6 +255,7 @@ def aanvraag_review(request, pk):
         "refusal": selectors.submit_refusal(request.user.organisation),
         **_step_context(aanvraag, flow_for(aanvraag).step("controleren")),
     }
+    _form_shown(request, aanvraag)
     return render(request, "aanvragen/review.html", context)
 
 
@@ -260,14 +272,33 @@ def aanvraag_receipt(request, pk):
 
 @organisation_member
 def aanvraag_list(request):
-    form = AanvraagFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    aanvragen = selectors.aanvragen_for_organisation(request.user.organisation, **filters)
+    """The filter form is POSTed: a BSN is kept in the session (like 'Cliënt zoeken'), status, type and a kenmerk
+    go to the URL of the redirect. A BSN typed into the URL by hand is not searched and not shown again."""
+    if request.method == "POST":
+        if "wis" in request.POST:
+            request.session.pop(SESSION_LIST_BSN, None)
+            return redirect("aanvragen:list")
+        form = AanvraagFilterForm(request.POST)
+        if form.is_valid():
+            if form.bsn:
+                services.aanvragen_search_by_bsn(user=request.user, bsn=form.bsn, request=request)
+                request.session[SESSION_LIST_BSN] = form.bsn
+            elif form.cleaned_data["zoek"]:
+                request.session.pop(SESSION_LIST_BSN, None)  # a kenmerk is a new search, not a narrower one
+            query = urlencode(form.url_query())
+            return redirect(reverse("aanvragen:list") + (f"?{query}" if query else ""))
+    else:
+        form = AanvraagFilterForm(request.GET or None, from_url=True)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() and request.method == "GET" else {}
+    bsn = request.session.get(SESSION_LIST_BSN, "")
+    filters = {name: filters.get(name, "") for name in ("status", "soort", "zoek")}
+    aanvragen = selectors.aanvragen_for_organisation(request.user.organisation, **filters, bsn=bsn)
     page = Paginator(aanvragen, AANVRAGEN_PER_PAGE).get_page(request.GET.get("pagina"))
     context = {
         "form": form,
         "page": page,
         "aanvragen": page.object_list,
+        "filter_bsn": bsn,
     }
     return render(request, "aanvragen/list.html", context)
 
@@ -293,4 +324,6 @@ def wzd_besluiten(request):
         (aanvraag, selectors.RenewalWeeks(aanvraag.wzd_besluit_tot))
         for aanvraag in selectors.wzd_besluiten_expiring(request.user.organisation)
     ]
+    # The list names each client: one access-log row per client shown, in one insert.
+    services.aanvragen_shown(user=request.user, aanvragen=(aanvraag for aanvraag, _weeks in besluiten), request=request)
     return render(request, "aanvragen/wzd_besluiten.html", {"besluiten": besluiten})

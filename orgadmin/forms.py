@@ -1,13 +1,37 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from aanvragen.validators import is_bsn_term
 from accounts.models import User, uzi_validator
 from portero.fields import limited_form_field
 
 
 class UserSearchForm(forms.Form):
+    """POSTed by the page, then redirected to ?zoeken=: a BSN typed in by mistake never reaches a URL. A BSN
+    in the URL (typed by hand) is neither searched nor shown again."""
+
     zoeken = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     verwijderd = forms.BooleanField(label=_("Toon verwijderde gebruikers"), required=False)
+    NO_BSN = _("Zoek op naam, inlognaam of e-mailadres. Een BSN hoort hier niet.")
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and is_bsn_term(data.get("zoeken", "")):
+            data = data.copy()
+            data["zoeken"] = ""
+            self.bsn_given = True
+        else:
+            self.bsn_given = False
+        super().__init__(data, **kwargs)
+
+    def clean_zoeken(self):
+        if self.bsn_given:
+            raise ValidationError(self.NO_BSN)
+        return self.cleaned_data["zoeken"]
+
+    def url_query(self, sort: str) -> dict:
+        query = {"zoeken": self.cleaned_data["zoeken"], "verwijderd": "on" if self.cleaned_data["verwijderd"] else ""}
+        return {name: value for name, value in {**query, "sort": sort}.items() if value}
 
 
 class UserForm(forms.Form):

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -62,10 +64,16 @@ def _sort_columns(sort: str) -> list[dict]:
     return columns
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @org_admin_required
 def user_list(request):
-    form = UserSearchForm(request.GET)
+    if request.method == "POST":  # the search form: on to the list's URL, which never holds a BSN
+        form = UserSearchForm(request.POST)
+        if form.is_valid():
+            query = urlencode(form.url_query(request.POST.get("sort", "")))
+            return redirect(reverse("orgadmin:user_list") + (f"?{query}" if query else ""))
+    else:
+        form = UserSearchForm(request.GET)
     search = form.cleaned_data if form.is_valid() else {"zoeken": "", "verwijderd": False}
     sort = request.GET.get("sort", "")
     page, found = selectors.user_list_page(

@@ -8,12 +8,15 @@ from two_factor.admin import AdminSiteOTPRequired
 
 from accounts.urls import two_factor_urlpatterns
 from portero import views
+from portero.admin_search import post_search_everywhere
 
 # The Django admin for CIZ staff only opens after the SMS code (django-two-factor-auth's OTP admin site).
 admin.site.__class__ = AdminSiteOTPRequired
 admin.site.site_header = "Portero — CIZ-beheer"
 admin.site.site_title = "Portero CIZ-beheer"
 admin.site.index_title = "Beheer"
+# Every list's search box is POSTed, so that a BSN typed into it never reaches a URL (portero/admin_search.py).
+post_search_everywhere(admin.site)
 
 # On every host: login, password pages and the probes of the load balancer.
 shared_urlpatterns = [

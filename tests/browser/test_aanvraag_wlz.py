@@ -172,13 +172,18 @@ def test_list_detail_and_a_ciz_status_change_seen_by_the_organisation(
     expect(page.get_by_role("link", name=second.reference)).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Wis Filter").click()
+    # The filter is POSTed: the BSN is kept in the session and never shows in the address bar.
+    page.get_by_role("button", name="Wis Filter").click()
     page.get_by_label("Kenmerk of BSN").fill("123456782")
     page.get_by_role("button", name="Zoek").click()
     expect(page.get_by_role("link", name=second.reference)).to_be_visible()
     expect(page.get_by_role("link", name=first.reference)).to_have_count(0)
+    expect(page.get_by_text("Gefilterd op BSN ******782.")).to_be_visible()
+    assert "123456782" not in page.url
+    assert_accessible(page)
 
-    page.get_by_role("link", name="Wis Filter").click()
+    page.get_by_role("button", name="Wis Filter").click()
+    expect(page.get_by_role("link", name=first.reference)).to_be_visible()
     page.get_by_role("link", name=first.reference).click()
     expect(page.get_by_role("heading", name=f"Aanvraag {first.reference}")).to_be_visible()
     expect(page.get_by_role("cell", name="Het ondertekende formulier ontbreekt.")).to_be_visible()

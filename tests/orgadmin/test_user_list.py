@@ -309,3 +309,17 @@ def test_the_limit_is_written_with_dutch_thousands_grouping():
     from orgadmin.views import _grouped
 
     assert (_grouped(1000, "nl"), _grouped(1234567, "nl")) == ("1.000", "1.234.567")
+
+
+def test_the_search_is_posted_and_goes_on_to_the_url_without_a_bsn(admin_client, user_a):
+    """A BSN typed into the search box by mistake must not reach a URL (browser history, the proxy's log)."""
+    response = admin_client.post(LIST, {"zoeken": "jansen", "verwijderd": "on", "sort": "-naam"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?zoeken=jansen&verwijderd=on&sort=-naam"
+    response = admin_client.post(LIST, {"zoeken": "123456782"})
+    assert response.status_code == 200  # not redirected: the BSN stays out of every URL
+    html = response.content.decode()
+    assert "Een BSN hoort hier niet" in html and 'id="id_zoeken_error"' in html and "123456782" not in html
+    html = admin_client.get(LIST, {"zoeken": "123 456 782"}).content.decode()
+    assert "Een BSN hoort hier niet" in html and "456 782" not in html
+    assert user_a.username in html  # the whole list, unfiltered
