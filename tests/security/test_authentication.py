@@ -83,16 +83,17 @@ def test_login_costs_one_password_hash_and_the_same_time_for_every_kind_of_name(
         monkeypatch.setattr(
             Argon2PasswordHasher, method, lambda self, *a, _o=original, **k: hashes.append(1) or _o(self, *a, **k)
         )
-    fastest = {}
-    for kind, name in login_names.items():
-        timings = []
-        for _ in range(5):
+    # The kinds take turns, round after round: a burst of load on a busy machine then slows every kind alike
+    # instead of all the tries of one kind.
+    timings = {kind: [] for kind in login_names}
+    for _ in range(7):
+        for kind, name in login_names.items():
             hashes.clear()
             started = time.perf_counter()
             password_step(Client(), name, WRONG)
-            timings.append(time.perf_counter() - started)
+            timings[kind].append(time.perf_counter() - started)
             assert len(hashes) == 1, (kind, len(hashes))
-        fastest[kind] = min(timings)
+    fastest = {kind: min(times) for kind, times in timings.items()}
     quickest, slowest = min(fastest.values()), max(fastest.values())
     assert slowest - quickest < max(0.5 * quickest, 0.02), fastest
 
