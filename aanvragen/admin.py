@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanvragen import selectors, services
+from aanvragen import admin_werkvoorraad, selectors, services
 from aanvragen.choices import STATUS_TRANSITIONS, AanvraagStatus, Besluit, WzdVerklaring, Zorgprofiel
 from aanvragen.models import (
     Aanvraag,
@@ -547,3 +547,7 @@ class OrganisationSanctionAdmin(ReadOnly, admin.ModelAdmin):
         return form_page(
             self, request, "admin/aanvragen/organisationsanction/decide.html", _("Sanctie vastleggen"), form
         )
+
+
+# The work queue is the admin's start page (aanvragen/admin_werkvoorraad.py).
+admin_werkvoorraad.install(admin.site)

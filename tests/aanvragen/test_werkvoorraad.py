@@ -181,3 +181,80 @@ def test_besluit_fields_per_type(user_a):
     )
     assert werkvoorraad.besluit_fields(Aanvraag(soort="partnerverblijf")) == ("besluit",)
     assert werkvoorraad.besluit_fields(submitted_wzd(user_a)) == ("wzd_verklaring", "wzd_besluit_tot")
+
+
+# --- The start page of the admin ---------------------------------------------------------------------------
+
+
+def page_rows(response):
+    return [aanvraag.reference for aanvraag, *_rest in response.context["rows"]]
+
+
+@time_machine.travel(datetime(2026, 5, 6, 9, 0, tzinfo=AMS), tick=False)
+def test_the_admin_opens_on_the_werkvoorraad_late_first_with_the_counts(user_a, staff, client_as):
+    later = with_deadline(submitted_aanvraag(user_a), date(2026, 6, 1))
+    late = with_deadline(submitted_aanvraag(user_a, client_bsn="123456782"), date(2026, 5, 1))
+    response = client_as(staff).get("/admin/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Werkvoorraad</h1>" in page
+    assert page_rows(response) == [late.reference, later.reference]
+    assert '<span class="aantal">1</span> te laat' in page
+    assert '<span class="aantal">2</span> ingediend' in page
+    # The app list stays reachable from the start page.
+    assert 'href="#onderdelen"' in page and 'href="/admin/accounts/organisation/"' in page
+
+
+@time_machine.travel(datetime(2026, 5, 6, 9, 0, tzinfo=AMS), tick=False)
+def test_werkvoorraad_filters_in_the_url_and_a_bad_filter_is_named(user_a, staff, client_as):
+    wlz = with_deadline(submitted_aanvraag(user_a), date(2026, 5, 1))
+    wzd = with_deadline(submitted_wzd(user_a), date(2026, 6, 1))
+    http = client_as(staff)
+    assert page_rows(http.get("/admin/", {"soort": "wzd21"})) == [wzd.reference]
+    assert page_rows(http.get("/admin/", {"termijn": "te_laat"})) == [wlz.reference]
+    assert page_rows(http.get("/admin/", {"organisation": user_a.organisation_id})) == [wlz.reference, wzd.reference]
+    response = http.get("/admin/", {"termijn": "gisteren"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["termijn"]
+    assert page_rows(response) == [wlz.reference, wzd.reference]
+
+
+def test_werkvoorraad_logs_every_client_it_shows_and_puts_no_bsn_in_a_url(user_a, staff, client_as):
+    from aanvragen.models import AccessLogEntry
+
+    submitted_aanvraag(user_a)
+    submitted_aanvraag(user_a, client_bsn="123456782")
+    before = AccessLogEntry.objects.count()
+    page = client_as(staff).get("/admin/").content.decode()
+    rows = AccessLogEntry.objects.order_by("pk")[before:]
+    assert sorted((row.client_bsn, row.action, row.user_id) for row in rows) == [
+        ("111222333", "ciz_inzien", staff.pk),
+        ("123456782", "ciz_inzien", staff.pk),
+    ]
+    import re
+
+    for url in re.findall(r'(?:href|action)="([^"]*)"', page):
+        assert "111222333" not in url and "123456782" not in url
+
+
+def test_werkvoorraad_is_for_ciz_staff_only(user_a, client_as):
+    response = client_as(user_a).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_werkvoorraad_takes_the_same_number_of_queries_for_many_applications(user_a, staff, client_as):
+    http = client_as(staff)
+    submitted_aanvraag(user_a)
+    http.get("/admin/")  # the first request warms the caches (content types, the session)
+    with CaptureQueriesContext(connection) as small:
+        assert http.get("/admin/").status_code == 200
+    org_b = OrganisationFactory()
+    other = UserFactory(organisation=org_b)
+    for index in range(8):
+        aanvraag = submitted_aanvraag(other if index % 2 else user_a, client_bsn="123456782")
+        if index % 3 == 0:
+            services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="onvolledig")
+    with CaptureQueriesContext(connection) as large:
+        response = http.get("/admin/")
+    assert len(response.context["rows"]) == 9
+    assert len(small) == len(large) <= 12, [query["sql"] for query in large]
