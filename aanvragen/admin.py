@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import admin_werkvoorraad, selectors, services, werkvoorraad
@@ -211,7 +212,9 @@ class AanvraagAdmin(ClientDataAdmin):
     (steps.step_summary). It is a page to read: status and besluit change only through their forms, which call
     services.aanvraag_status_change."""
 
-    list_display = ["__str__", "status", "deadline", "soort_kort", "organisation", "submitted_at", "urgent"]
+    # Status and deadline first and short dates: at 1280 px they stay in view beside the filter panel and the nav
+    # sidebar, without a table that scrolls sideways.
+    list_display = ["__str__", "status", "beslisdatum", "soort_kort", "organisation", "ingediend"]
     list_filter = ["status", "soort", "combinatie", "urgent", "wzd_verklaring", "organisation"]
     client_bsn_field = "client_bsn"
     search_fields = ["=reference"]
@@ -224,6 +227,20 @@ class AanvraagAdmin(ClientDataAdmin):
     @admin.display(description=_("soort"), ordering="soort")
     def soort_kort(self, aanvraag):
         return werkvoorraad.soort_label(aanvraag)
+
+    @admin.display(description=_("uiterste beslisdatum"), ordering="deadline")
+    def beslisdatum(self, aanvraag):
+        termijn = werkvoorraad.termijn_of(aanvraag)
+        if termijn == werkvoorraad.OPGESCHORT:
+            return _("opgeschort")
+        deadline = f"{aanvraag.deadline:%-d-%-m-%Y}" if aanvraag.deadline else "—"
+        if termijn in (werkvoorraad.TE_LAAT, werkvoorraad.DEZE_WEEK):
+            return format_html("{} <strong>{}</strong>", deadline, dict(werkvoorraad.TERMIJN_CHOICES)[termijn].lower())
+        return deadline
+
+    @admin.display(description=_("ingediend op"), ordering="submitted_at")
+    def ingediend(self, aanvraag):
+        return f"{timezone.localtime(aanvraag.submitted_at):%-d-%-m-%Y}" if aanvraag.submitted_at else "—"
 
     def has_add_permission(self, request):
         return False
@@ -240,7 +257,7 @@ class AanvraagAdmin(ClientDataAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context.update(self.aanvraag_context(obj))
+            context.update(self.aanvraag_context(obj), title=_("Aanvraag"))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def aanvraag_context(self, aanvraag: Aanvraag) -> dict:
