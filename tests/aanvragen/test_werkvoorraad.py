@@ -258,3 +258,13 @@ def test_werkvoorraad_takes_the_same_number_of_queries_for_many_applications(use
         response = http.get("/admin/")
     assert len(response.context["rows"]) == 9
     assert len(small) == len(large) <= 12, [query["sql"] for query in large]
+
+
+def test_staff_who_may_not_see_applications_keep_the_usual_start_page(user_a, client_as):
+    from tests.factories import StaffFactory
+
+    submitted_aanvraag(user_a)
+    clerk = StaffFactory(username="baliemedewerker", is_superuser=False)
+    response = client_as(clerk).get("/admin/")
+    assert response.status_code == 200
+    assert "rows" not in response.context and "Werkvoorraad" not in response.content.decode()
