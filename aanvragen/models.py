@@ -330,6 +330,9 @@ class Aanvraag(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-updated_at", "-id"], name="aanvraag_org_updated_idx"),
             models.Index(fields=["organisation", "status", "-updated_at", "-id"], name="aanvraag_org_status_idx2"),
+            # The CIZ work queue (aanvragen/werkvoorraad.py): its counts per status with the late and this week's
+            # deadlines, and the queue filtered by status in deadline order, without reading closed applications.
+            models.Index(fields=["status", "deadline"], name="aanvraag_werkvoorraad_idx"),
             # Expiring art. 21 decisions: the nightly reminder and the organisation's 'binnenkort verlopen' list.
             models.Index(
                 fields=["wzd_besluit_tot"],

@@ -296,3 +296,18 @@ def test_client_check_and_review_query_counts_are_bounded(http_b, pv, consent, d
         assert post(http_b, pv, "client").status_code == 302
     with django_assert_max_num_queries(12):
         assert http_b.get(reverse("aanvragen:review", args=[pv.pk])).status_code == 200
+
+
+def test_the_admin_page_of_a_partnerverblijf_shows_its_steps_and_logs_client_and_partner(
+    submitted_pv, staff, client_as
+):
+    from aanvragen.models import AccessLogEntry
+
+    http = client_as(staff)
+    before = AccessLogEntry.objects.count()
+    page = http.get(reverse("admin:aanvragen_aanvraag_change", args=[submitted_pv.pk])).content.decode()
+    assert "Stap 1: Partner" in page and "Stap 3: Instelling en ingangsdatum" in page and "Zorgvraag" not in page
+    logged = sorted(AccessLogEntry.objects.order_by("pk")[before:].values_list("client_bsn", flat=True))
+    assert logged == sorted([CLIENT_BSN, PARTNER_BSN])
+    response = http.get(reverse("admin:aanvragen_aanvraag_besluit", args=[submitted_pv.pk]))
+    assert list(response.context["form"].fields) == ["besluit", "note"]
