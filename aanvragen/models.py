@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -152,7 +153,8 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d-%m-%Y %H:%M} {self.get_action_display()}"
+        # The admin's page title: in Amsterdam time, as the list shows `at` (a datetime is stored in UTC).
+        return f"{timezone.localtime(self.at):%d-%m-%Y %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

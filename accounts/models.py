@@ -226,7 +226,7 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-replaced_at"], name="pwhistory_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
+        return f"{self.user_id} {timezone.localtime(self.replaced_at):%d-%m-%Y}"
 
 
 class AuditEvent(models.Model):
@@ -305,4 +305,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target", "-created_at"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        # The admin shows this as the page title: in Amsterdam time, as the list shows created_at.
+        return f"{timezone.localtime(self.created_at):%d-%m-%Y %H:%M} {self.get_action_display()}"
