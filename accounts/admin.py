@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect
@@ -9,11 +10,13 @@ from two_factor.plugins.phonenumber.admin import PhoneDeviceAdmin
 from two_factor.plugins.phonenumber.models import PhoneDevice
 
 from accounts import selectors, services
-from accounts.forms import OrganisationWithAdminForm
+from accounts.forms import LiftSuspensionForm, OrganisationWithAdminForm
 from accounts.models import AuditEvent, EmailDomain, Organisation, User
 
 
-class EmailDomainInline(admin.TabularInline):
+class EmailDomainInline(admin.StackedInline):
+    # Stacked, not tabular: a tabular inline names its inputs only by the column headers, so a screen reader hears
+    # an unlabelled field (WCAG 1.3.1 / 4.1.2); the stacked rows carry a <label> per input.
     model = EmailDomain
     extra = 0
     min_num = 1
@@ -28,7 +31,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "profile",
         "contract_start",
         "contract_end",
-        "is_suspended",
+        "access",
         "active_users",
     )
     list_filter = ("profile", "is_suspended", "contract_end")
@@ -37,8 +40,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "agb_code", "kvk_number")}),
         (_("Adres"), {"fields": ("street", "postcode", "city")}),
-        (_("Contract en profiel"), {"fields": ("profile", "contract_start", "contract_end", "is_suspended")}),
+        (_("Contract en profiel"), {"fields": ("profile", "contract_start", "contract_end", "access_state")}),
     )
+    # The suspension is no tick box: it is set and lifted only through the actions below, each asking the reason
+    # and writing its own audit event (a tick box would lift it as a bare 'organisatie gewijzigd').
+    readonly_fields = ("access_state",)
+    actions = ["suspend_action", "lift_suspension_action"]
 
     def get_queryset(self, request):
         return (
@@ -60,6 +67,72 @@ class OrganisationAdmin(admin.ModelAdmin):
                 actor=request.user,
                 request=request,
             )
+
+    @admin.display(description=_("toegang"), ordering="is_suspended")
+    def access(self, obj):
+        return _("opgeschort") if obj.is_suspended else _("open")
+
+    @admin.display(description=_("toegang"))
+    def access_state(self, obj):
+        if obj.is_suspended:
+            return _(
+                "Opgeschort: de gebruikers van de organisatie kunnen niet inloggen en geen aanvragen indienen. "
+                "Heffen op met de actie 'Opschorting opheffen' in de lijst Organisaties."
+            )
+        return _(
+            "Open. Opschorten gaat met de actie 'Organisatie opschorten' in de lijst Organisaties (of in de lijst "
+            "Steekproeven), met de soort en de reden."
+        )
+
+    def _one_organisation(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Kies één organisatie."), messages.ERROR)
+            return None
+        return queryset.get()
+
+    @admin.action(description=_("Organisatie opschorten"), permissions=["sanction"])
+    def suspend_action(self, request, queryset):
+        """The sanction decision (misbruik or onzorgvuldig gebruik, with the reason) is taken on the sanction page,
+        through aanvragen.services.organisation_suspend."""
+        organisation = self._one_organisation(request, queryset)
+        if organisation is None:
+            return None
+        url = reverse("admin:aanvragen_organisationsanction_add")
+        return redirect(f"{url}?organisation={organisation.pk}&decision=opgeschort")
+
+    @admin.action(description=_("Opschorting opheffen"), permissions=["sanction"])
+    def lift_suspension_action(self, request, queryset):
+        """An intermediate page asks the reason; services.organisation_suspension_lift lifts and audits."""
+        organisation = self._one_organisation(request, queryset)
+        if organisation is None:
+            return None
+        form = LiftSuspensionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.organisation_suspension_lift(
+                    user=request.user, organisation_id=organisation.pk, note=form.cleaned_data["note"], request=request
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                self.message_user(
+                    request,
+                    _("De opschorting van %(name)s is opgeheven.") % {"name": organisation.name},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Opschorting opheffen"),
+            "form": form,
+            "organisation": organisation,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/organisation/lift_suspension.html", context)
+
+    def has_sanction_permission(self, request):
+        return request.user.has_perm("aanvragen.add_organisationsanction")
 
     @admin.display(description=_("actieve gebruikers"), ordering="active_user_count")
     def active_users(self, obj):

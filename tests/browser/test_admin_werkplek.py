@@ -85,9 +85,9 @@ def test_a_suspension_is_not_a_tick_box_and_is_lifted_only_through_the_action_wi
     )
     expect(page.get_by_role("heading", name="Zorggroep A")).to_be_visible()
     assert page.locator("[name=is_suspended]").count() == 0
-    field = page.locator(".field-is_suspended")
-    expect(field).to_contain_text("Opschorting opheffen")
-    expect(field).to_contain_text("Organisatie opschorten")
+    field = page.locator(".field-access_state")
+    expect(field).to_contain_text("Opgeschort")
+    expect(field).to_contain_text("actie 'Opschorting opheffen' in de lijst Organisaties")
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/admin/accounts/organisation/")
