@@ -133,10 +133,17 @@ class AccessLogEntry(models.Model):
     """Append-only NEN 7513 log: who (user, organisation), when, which client, what, under which consent, from
     where. Written in the same transaction as the access; never changed."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gebruiker")
+    )
     # Empty for CIZ staff, who belong to no care organisation.
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
     )
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     client_bsn = models.CharField(_("BSN"), max_length=9, db_index=True)

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,12 +7,19 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from two_factor.plugins.phonenumber.admin import PhoneDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.plugins.phonenumber.models import PhoneDevice
+from two_factor.utils import default_device
 
 from accounts import selectors, services
 from accounts.forms import LiftSuspensionForm, OrganisationWithAdminForm
 from accounts.models import AuditEvent, EmailDomain, Organisation, User
+
+# The CIZ werkplek's name, in place of Django's "Django-beheer" (its look: templates/admin/base_site.html).
+admin.site.site_header = _("Portero — CIZ-beheer")
+admin.site.site_title = _("Portero CIZ-beheer")
+admin.site.index_title = _("Overzicht")
 
 
 class EmailDomainInline(admin.StackedInline):
@@ -195,7 +203,7 @@ class UserAdmin(admin.ModelAdmin):
     first org admin with the organisation); here only CIZ roles can be set. A deleted or inactive account
     cannot be brought back by anyone, so its state is read-only."""
 
-    list_display = ("username", "get_full_name", "organisation", "is_org_admin", "last_login", "state")
+    list_display = ("username", "full_name", "organisation", "org_admin", "last_login", "state")
     list_filter = (UserStateFilter, "is_org_admin", "is_staff", "organisation__profile")
     search_fields = ("username", "first_name", "last_name", "email", "organisation__name")
     list_select_related = ("organisation",)
@@ -217,12 +225,29 @@ class UserAdmin(admin.ModelAdmin):
                     "deleted_at",
                     "deletion_reason",
                     "deleted_by",
+                    "second_factor",
                 )
             },
         ),
         (_("CIZ-rechten"), {"fields": ("is_staff", "is_superuser", "groups")}),
     )
     editable_fields = ("is_staff", "is_superuser", "groups")
+
+    @admin.display(description=_("naam"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description=_("organisatiebeheerder"), ordering="is_org_admin")
+    def org_admin(self, obj):
+        # Words, not Django's boolean icon: its alt text is the English "True"/"False".
+        return _("ja") if obj.is_org_admin else _("nee")
+
+    @admin.display(description=_("tweede factor (sms)"))
+    def second_factor(self, obj):
+        device = default_device(obj)
+        if device is None:
+            return _("nog niet ingesteld")
+        return _("ingesteld op het mobiele nummer dat eindigt op %(last)s") % {"last": str(device.number)[-2:]}
 
     def get_readonly_fields(self, request, obj=None):
         return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"] if f not in self.editable_fields]
@@ -262,20 +287,16 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.unregister(PhoneDevice)
-
-
-@admin.register(PhoneDevice)
-class ReadOnlyPhoneDeviceAdmin(PhoneDeviceAdmin):
-    """django-two-factor-auth's admin for the SMS devices, read-only: a device follows the mobile number on file,
-    which changes only through accounts.services.user_set_mobile (beheer or 'Mobiel nummer wijzigen'), so that the
-    person is always told. Editing a device here would move the second factor silently."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# --- The third-party apps' models: hidden where CIZ staff have no use for them -------------------------------
+#
+# - The SMS devices (django-two-factor-auth): a device follows the mobile number on file, which changes only through
+#   accounts.services.user_set_mobile (beheer or 'Mobiel nummer wijzigen') so that the person is always told; an
+#   admin page for them could only move the second factor silently. The user page shows what staff need to know:
+#   whether the account has its SMS second factor (UserAdmin.second_factor).
+# - Portero has no TOTP apps nor backup codes (django-otp's static and TOTP devices): nothing to see.
+# - django-axes' lockouts end by themselves after AXES_COOLOFF_TIME and every lockout and failed login is in the
+#   audit log ("geblokkeerd na te veel pogingen", "inloggen mislukt"); an operator lifts one earlier with
+#   `manage.py axes_reset_username`. Its own tables would be a second, English, log of the same.
+for model in (PhoneDevice, StaticDevice, TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
