@@ -212,7 +212,7 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "organisation__name")
     list_select_related = ("organisation",)
     fieldsets = (
-        (None, {"fields": ("username", "organisation", "is_org_admin")}),
+        (None, {"fields": ("username", "organisation", "org_admin")}),
         (
             _("Persoon"),
             {"fields": ("initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")},

@@ -170,6 +170,9 @@ def assert_dutch(page):
     title = page.title()
     found = ENGLISH.findall(f"{title}\n{text}")
     assert not found, f"{page.url}: {found}"
+    # Django's boolean icons are read out by their alt text, the English "True" / "False".
+    alts = page.locator("img[alt]").evaluate_all("images => images.map(i => i.alt)")
+    assert not {"True", "False", "None"} & set(alts), f"{page.url}: {alts}"
 
 
 def test_every_admin_page_staff_use_is_dutch_and_accessible(
