@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -132,10 +133,17 @@ class AccessLogEntry(models.Model):
     """Append-only NEN 7513 log: who (user, organisation), when, which client, what, under which consent, from
     where. Written in the same transaction as the access; never changed."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gebruiker")
+    )
     # Empty for CIZ staff, who belong to no care organisation.
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
     )
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     client_bsn = models.CharField(_("BSN"), max_length=9, db_index=True)
@@ -152,7 +160,8 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d-%m-%Y %H:%M} {self.get_action_display()}"
+        # The admin's page title: in Amsterdam time, as the list shows `at` (a datetime is stored in UTC).
+        return f"{timezone.localtime(self.at):%d-%m-%Y %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -5,7 +5,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
 from accounts.services import LoginRefusal, login_attempt_refusal, login_refusal, mobile_parse
-from portero.fields import SHORT_TEXT, limited_form_field
+from portero.fields import LONG_TEXT, SHORT_TEXT, limited_form_field
 
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
@@ -178,6 +178,20 @@ class OrganisationWithAdminForm(forms.Form):
             field = key if key in self.fields else None
             for message in messages:
                 self.add_error(field, message)
+
+
+class LiftSuspensionForm(forms.Form):
+    """CIZ staff: the reason for lifting an organisation's suspension (accounts.services checks it is given)."""
+
+    note = limited_form_field(
+        LONG_TEXT,
+        label=_("Reden"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Waarom de toegang weer open gaat: met wie er contact is geweest en wat er is veranderd."),
+    )
+
+    add_service_errors = OrganisationWithAdminForm.add_service_errors
 
 
 class PhoneNumberSetupForm(forms.Form):

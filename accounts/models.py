@@ -34,8 +34,9 @@ class Organisation(models.Model):
         _("toegang opgeschort"),
         default=False,
         help_text=_(
-            "Opgeschort: de gebruikers van de organisatie kunnen niet inloggen en geen aanvragen indienen. Schort op "
-            "met de actie 'Organisatie opschorten', zodat het besluit met reden wordt vastgelegd."
+            "Opgeschort: de gebruikers van de organisatie kunnen niet inloggen en geen aanvragen indienen. Opschorten "
+            "en opheffen gaan alleen met de acties 'Organisatie opschorten' en 'Opschorting opheffen' in de lijst "
+            "Organisaties, zodat elk besluit met reden wordt vastgelegd."
         ),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -226,7 +227,7 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-replaced_at"], name="pwhistory_user_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
+        return f"{self.user_id} {timezone.localtime(self.replaced_at):%d-%m-%Y}"
 
 
 class AuditEvent(models.Model):
@@ -256,6 +257,7 @@ class AuditEvent(models.Model):
         SPOT_CHECK_CLOSED = "spot_check_closed", _("steekproef afgerond")
         ORGANISATION_WARNED = "organisation_warned", _("organisatie gewaarschuwd")
         ORGANISATION_SUSPENDED = "organisation_suspended", _("toegang organisatie opgeschort")
+        ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
 
     created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)
@@ -305,4 +307,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target", "-created_at"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        # The admin shows this as the page title: in Amsterdam time, as the list shows created_at.
+        return f"{timezone.localtime(self.created_at):%d-%m-%Y %H:%M} {self.get_action_display()}"

@@ -79,8 +79,9 @@ def audit_log(
 def organisation_changed(
     *, organisation: Organisation, before: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> AuditEvent:
-    """CIZ staff changed an organisation's data (contract, profile, suspension) in the admin: before and after in the
-    audit log, so that lifting or setting a suspension there is never silent."""
+    """CIZ staff changed an organisation's data (contract, profile) in the admin: before and after in the audit log.
+    The suspension is not among them: it is set and lifted only by organisation_suspend (aanvragen.services) and
+    organisation_suspension_lift, each with its reason."""
     after = {name: getattr(organisation, name) for name in before}
     return audit_log(
         Action.ORGANISATION_CHANGED,
@@ -90,6 +91,33 @@ def organisation_changed(
         before={name: str(value) for name, value in before.items()},
         after={name: str(value) for name, value in after.items()},
     )
+
+
+@transaction.atomic
+def organisation_suspension_lift(
+    *, user: User, organisation_id: int, note: str, request: HttpRequest | None = None
+) -> Organisation:
+    """'Opschorting opheffen': CIZ staff give a suspended organisation its access back, with the reason (who was
+    spoken to, what changed) in the audit log next to the suspension it ends (aanvragen.services.organisation_suspend).
+    The row lock makes a second lift at the same moment wait and then find the access already open."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Leg vast waarom de opschorting wordt opgeheven.")})
+    if not organisation.is_suspended:
+        raise ValidationError(_("De toegang van %(name)s is niet opgeschort.") % {"name": organisation.name})
+    organisation.is_suspended = False
+    organisation.save(update_fields=["is_suspended"])
+    audit_log(
+        Action.ORGANISATION_SUSPENSION_LIFTED,
+        actor=user,
+        organisation=organisation,
+        request=request,
+        note=note,
+        before={"is_suspended": True},
+        after={"is_suspended": False},
+    )
+    return organisation
 
 
 # --- Validation shared by every path that writes a user ---------------------------------------------

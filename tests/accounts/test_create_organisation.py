@@ -92,12 +92,12 @@ def test_ciz_staff_create_the_same_in_the_admin(client, client_as, staff, django
         "domains": "hetanker.nl", "profile": "basis", "admin_initials": "P.", "admin_first_name": "Petra",
         "admin_name_prefix": "", "admin_last_name": "Meer", "admin_email": "info@hetanker.nl", "admin_mobile": "",
     }  # fmt: skip
-    response = client.post("/admin/accounts/organisation/nieuw/", data)
+    response = client.post("/admin/accounts/organisation/add/", data)
     assert response.status_code == 200
     assert "persoonlijk werk-e-mailadres" in response.content.decode()
     assert not Organisation.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/accounts/organisation/nieuw/", {**data, "admin_email": "petra@hetanker.nl"})
+        response = client.post("/admin/accounts/organisation/add/", {**data, "admin_email": "petra@hetanker.nl"})
     assert response.status_code == 302
     assert User.objects.get(username="pmeer").organisation.name == "Zorggroep Het Anker"
     assert len(mail.outbox) == 1

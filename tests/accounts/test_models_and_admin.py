@@ -63,7 +63,7 @@ def test_twilio_gateway_sends_the_dutch_code_text_to_the_number(client, user_a, 
         "/admin/accounts/user/?q=jan&status=actief",
         "/admin/accounts/user/?status=inactief",
         "/admin/accounts/auditevent/?action__exact=login_failed",
-        "/admin/accounts/organisation/nieuw/",
+        "/admin/accounts/organisation/add/",
     ],
 )
 def test_ciz_admin_lists_search_and_filter(client, client_as, staff, user_a, url):

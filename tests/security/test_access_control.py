@@ -99,9 +99,10 @@ def test_an_old_session_of_an_inactive_or_deleted_account_opens_nothing(client, 
     assert client.get("/aanvragen/")["Location"].startswith("/inloggen/")
 
 
-def test_lifting_or_setting_a_suspension_in_the_admin_is_audited(client_as, staff, org_a):
-    """Suspending is done with 'Organisatie opschorten' (a sanction with its reason); the plain admin form
-    still lets CIZ lift it, and that is never silent."""
+def test_the_organisation_form_cannot_lift_a_suspension(client_as, staff, org_a):
+    """Suspending and lifting go only through 'Organisatie opschorten' and 'Opschorting opheffen', each with its
+    reason (tests/accounts/test_suspension_lift.py): the organisation form shows the suspension read-only, and a
+    post without the tick box (as an unticked box posts) leaves it in place; the other changes are audited."""
     from django.urls import reverse
 
     from accounts.models import AuditEvent
@@ -110,6 +111,7 @@ def test_lifting_or_setting_a_suspension_in_the_admin_is_audited(client_as, staf
     http = client_as(staff)
     url = reverse("admin:accounts_organisation_change", args=[org_a.pk])
     form = http.get(url).context["adminform"].form
+    assert "is_suspended" not in form.fields
     data = {name: value for name, value in form.initial.items() if value is not None and name != "is_suspended"}
     data.update({
         "contract_start": "2020-01-01", "email_domains-TOTAL_FORMS": "1", "email_domains-INITIAL_FORMS": "1",
@@ -118,6 +120,8 @@ def test_lifting_or_setting_a_suspension_in_the_admin_is_audited(client_as, staf
     })  # fmt: skip
     response = http.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    org_a.refresh_from_db()
+    assert org_a.is_suspended
     event = AuditEvent.objects.get(action="organisation_changed", organisation=org_a)
     assert event.actor == staff
-    assert event.detail["before"]["is_suspended"] == "True" and event.detail["after"]["is_suspended"] == "False"
+    assert event.detail["after"] == {"contract_start": "2020-01-01"}

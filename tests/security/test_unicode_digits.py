@@ -92,7 +92,7 @@ def test_the_admin_refuses_an_agb_code_or_kvk_number_in_other_digits(client, cli
         "domains": "hetanker.nl", "profile": "basis", "admin_initials": "P.", "admin_first_name": "Petra",
         "admin_name_prefix": "", "admin_last_name": "Meer", "admin_email": "petra@hetanker.nl", "admin_mobile": "",
     }  # fmt: skip
-    response = client.post("/admin/accounts/organisation/nieuw/", {**data, field: value})
+    response = client.post("/admin/accounts/organisation/add/", {**data, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Organisation.objects.exists() and not User.objects.filter(username="pmeer").exists()
