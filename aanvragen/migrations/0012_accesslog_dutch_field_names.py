@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aanvragen', '0010_free_text_limits'),
+        ('aanvragen', '0011_werkvoorraad_index'),
         ('accounts', '0015_organisation_suspension_lifted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
