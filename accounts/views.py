@@ -76,7 +76,7 @@ class PorteroLoginView(LoginView):
         form = super().get_form(step, **kwargs)
         if (step or self.steps.current) == self.TOKEN_STEP:
             form.otp_error_messages = TOKEN_ERROR_MESSAGES
-            form.fields["otp_token"].label = _("Verificatiecode")
+            form.fields["otp_token"].label = _("Code uit de sms")
             form.fields["otp_token"].error_messages = {
                 "required": TOKEN_ERROR_MESSAGES["token_required"],
                 "invalid": _("De code bestaat uit 6 cijfers."),
@@ -173,7 +173,7 @@ class PhoneSetupView(SetupView):
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step, **kwargs)
         if "token" in form.fields:
-            form.fields["token"].label = _("Verificatiecode")
+            form.fields["token"].label = _("Code uit de sms")
         return form
 
     def render_next_step(self, form, **kwargs):
