@@ -453,8 +453,7 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
         return LoginRefusal.ORGANISATION_SUSPENDED
     if closed is not None:
         return LoginRefusal.ORGANISATION_WITHOUT_CONTRACT
-    expires_at = selectors.password_expires_at(user=user)
-    if user.password_expired_at is not None or (expires_at is not None and expires_at <= now):
+    if selectors.password_expired(user=user, now=now):
         return LoginRefusal.PASSWORD_EXPIRED
     return None
 
