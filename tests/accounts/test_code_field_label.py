@@ -33,9 +33,7 @@ def test_first_number_registration(client, org_a, sms_outbox, django_capture_on_
     client.post(link, {"new_password1": "Qx7#Bw9!Zt4k", "new_password2": "Qx7#Bw9!Zt4k"})
     password_step(client, user.username, "Qx7#Bw9!Zt4k")
     client.post("/inloggen/telefoon/", {"phone_setup_view-current_step": "welcome"})
-    response = client.post(
-        "/inloggen/telefoon/", {"phone_setup_view-current_step": "sms", "sms-number": "06 12345678"}
-    )
+    response = client.post("/inloggen/telefoon/", {"phone_setup_view-current_step": "sms", "sms-number": "06 12345678"})
     page = response.content.decode()
     assert label_of(page, "validation-token") == "Code uit de sms"
     assert "Token" not in page
