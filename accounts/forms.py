@@ -1,20 +1,41 @@
+import math
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from accounts.choices import Profile
 from accounts.services import LoginRefusal, login_attempt_refusal, login_refusal, mobile_parse
 from portero.fields import LONG_TEXT, SHORT_TEXT, limited_form_field
 
+
+class ThrottledCodeMessage:
+    """The message django-otp shows while it refuses codes after a wrong one (ThrottlingMixin: 1, 2, 4, ... seconds
+    after the 1st, 2nd, 3rd failure). django-otp's form fills it in with `message % {"failure_count": n,
+    "locked_until": datetime}`; the person needs to know how long to wait and that the code received still works,
+    not that they failed "too often" after a single slip."""
+
+    def __mod__(self, extra):
+        remaining = (extra["locked_until"] - timezone.now()).total_seconds()
+        seconds = max(1, math.ceil(remaining))
+        return ngettext(
+            "Wacht nog %(seconds)d seconde en vul de code dan opnieuw in. De code uit de sms blijft geldig.",
+            "Wacht nog %(seconds)d seconden en vul de code dan opnieuw in. De code uit de sms blijft geldig.",
+            seconds,
+        ) % {"seconds": seconds}
+
+
 # One message for a wrong login name, password or code: it must not tell which part was wrong.
 LOGIN_FAILED_MESSAGE = _("De combinatie van inlognaam, wachtwoord en code is niet juist. Probeer het opnieuw.")
 
 TOKEN_ERROR_MESSAGES = dict(
     OTPAuthenticationFormMixin.otp_error_messages,
-    token_required=_("Vul de verificatiecode uit de sms in."),
+    token_required=_("Vul de code uit de sms in."),
     invalid_token=LOGIN_FAILED_MESSAGE,
-    n_failed_attempts=_("U heeft te vaak een verkeerde code ingevuld. Wacht even en probeer het daarna opnieuw."),
+    n_failed_attempts=ThrottledCodeMessage(),
     verification_not_allowed=_("Controle van de code is even niet mogelijk. Wacht even en probeer het opnieuw."),
 )
 
@@ -225,11 +246,11 @@ class PhoneChangePasswordForm(forms.Form):
 
 class PhoneChangeCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Verificatiecode"),
+        label=_("Code uit de sms"),
         min_length=6,
         max_length=6,
         error_messages={
-            "required": _("Vul de verificatiecode uit de sms in."),
+            "required": _("Vul de code uit de sms in."),
             "min_length": _("De code bestaat uit 6 cijfers."),
             "max_length": _("De code bestaat uit 6 cijfers."),
         },

@@ -104,6 +104,18 @@ def password_expires_at(*, user: User) -> datetime | None:
     return timezone.localtime(user.password_changed_at) + relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
 
 
+def password_expired(*, user: User, now: datetime | None = None) -> bool:
+    """Past its 3 months, or marked expired by the nightly job (accounts.services.passwords_expire)."""
+    expires_at = password_expires_at(user=user)
+    now = now or timezone.now()
+    return user.password_expired_at is not None or (expires_at is not None and expires_at <= now)
+
+
+def password_works(*, user: User, now: datetime | None = None) -> bool:
+    """Whether the account has a password that would log in now (what a mail may promise about it)."""
+    return user.has_usable_password() and not password_expired(user=user, now=now)
+
+
 def password_expiry_warning(*, user: User, now: datetime | None = None) -> datetime | None:
     """The expiry moment when it is within the warning period (2 weeks) and not yet passed, else None."""
     expires_at = password_expires_at(user=user)

@@ -481,8 +481,7 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
         return LoginRefusal.ORGANISATION_SUSPENDED
     if closed is not None:
         return LoginRefusal.ORGANISATION_WITHOUT_CONTRACT
-    expires_at = selectors.password_expires_at(user=user)
-    if user.password_expired_at is not None or (expires_at is not None and expires_at <= now):
+    if selectors.password_expired(user=user, now=now):
         return LoginRefusal.PASSWORD_EXPIRED
     return None
 
@@ -922,3 +921,30 @@ def password_expiry_warning_mailed(*, user: User) -> None:
 def sessions_clear_expired() -> int:
     deleted, _details = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# --- The local demo: moving a demo account's dates (manage.py demo_tijd) --------------------------------------
+
+
+def demo_dates_move(
+    *, user: User, password_expires_in_days: int | None = None, idle_since: datetime | None = None
+) -> User:
+    """Move a demo account's dates so that the time rules can be tried locally: the password then expires that
+    many days from now (0: now; the nightly job's marks are cleared so it warns and marks anew), and the last
+    login is put at `idle_since`. Only with DEBUG: on a real site dates are never moved."""
+    if not settings.DEBUG:
+        raise PermissionError("demo_dates_move only runs with DEBUG")
+    fields = []
+    if password_expires_in_days is not None:
+        expires_at = timezone.localtime() + timedelta(days=password_expires_in_days)
+        user.password_changed_at = expires_at - relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
+        # Calendar months clip at a month's end (31 May - 3 months + 3 months = 28 May): move the rest in time.
+        user.password_changed_at += expires_at - selectors.password_expires_at(user=user)
+        user.password_expired_at = user.password_expiry_warned_at = user.password_expiry_mailed_at = None
+        fields += ["password_changed_at", "password_expired_at", "password_expiry_warned_at"]
+        fields += ["password_expiry_mailed_at"]
+    if idle_since is not None:
+        user.last_login = idle_since
+        fields.append("last_login")
+    user.save(update_fields=fields)
+    return user

@@ -46,6 +46,11 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
         "site_url": absolute_url(AANVRAAG, "aanvragen:home"),
         "beheer_url": absolute_url(BEHEER, "orgadmin:start"),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        # What the mail may say of the current password: none yet, expired, or working until expires_at.
+        "has_password": user.has_usable_password(),
+        "password_works": selectors.password_works(user=user),
+        "expires_at": selectors.password_expires_at(user=user),
+        "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
     }
     body = render_to_string("accounts/mail/password_link.txt", context)
     send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])

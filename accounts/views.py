@@ -49,6 +49,15 @@ class PorteroLoginView(LoginView):
     )
     condition_dict = {LoginView.TOKEN_STEP: LoginView.has_token_step}
 
+    def get(self, request, *args, **kwargs):
+        # A person who already passed both factors (a second tab, the back button, the admin's login URL) is sent
+        # on to the page asked for, of this site only (get_success_url checks the host), not shown the form again.
+        if request.user.is_authenticated and request.user.is_verified():
+            target = self.get_success_url()
+            if target != request.path:
+                return redirect(target)
+        return super().get(request, *args, **kwargs)
+
     def post(self, *args, **kwargs):
         if "challenge_device" in self.request.POST:
             # django-two-factor-auth's choice of another device to challenge: Portero has one SMS device per
@@ -67,7 +76,7 @@ class PorteroLoginView(LoginView):
         form = super().get_form(step, **kwargs)
         if (step or self.steps.current) == self.TOKEN_STEP:
             form.otp_error_messages = TOKEN_ERROR_MESSAGES
-            form.fields["otp_token"].label = _("Verificatiecode")
+            form.fields["otp_token"].label = _("Code uit de sms")
             form.fields["otp_token"].error_messages = {
                 "required": TOKEN_ERROR_MESSAGES["token_required"],
                 "invalid": _("De code bestaat uit 6 cijfers."),
@@ -164,7 +173,7 @@ class PhoneSetupView(SetupView):
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step, **kwargs)
         if "token" in form.fields:
-            form.fields["token"].label = _("Verificatiecode")
+            form.fields["token"].label = _("Code uit de sms")
         return form
 
     def render_next_step(self, form, **kwargs):

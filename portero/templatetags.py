@@ -78,3 +78,24 @@ def pagination(context) -> SafeString:
         items.append(f'<li><a href="{href}" rel="next">{escape(gettext("Volgende"))}</a></li>')
     html = '<nav class="pagination" aria-label="{}">\n  <ul>\n    {}\n  </ul>\n</nav>'
     return mark_safe(html.format(escape(gettext("Paginering")), "\n    ".join(items)))  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def masked_mobile(number) -> SafeString:
+    """A mobile number as the SMS pages show it: the first two and last two digits, the rest as pairs of stars,
+    "06 ** ** ** 01" (a Dutch number; another country's starts with its +code). Screen readers skip the stars and
+    hear "nummer eindigend op 0 1" instead (digits apart, so it is not read as "one")."""
+    import phonenumbers
+
+    if not isinstance(number, phonenumbers.PhoneNumber):
+        number = phonenumbers.parse(str(number), None)
+    national = str(number.national_number)
+    last = national[-2:]
+    if number.country_code == 31:
+        shown = f"0{national[0]} ** ** ** {last}"
+    else:
+        shown = f"+{number.country_code} ** ** ** {last}"
+    spoken = gettext("nummer eindigend op %(digits)s") % {"digits": " ".join(last)}
+    return mark_safe(  # noqa: S308 - both parts are escaped here
+        f'<span aria-hidden="true">{escape(shown)}</span><span class="visually-hidden">{escape(spoken)}</span>'
+    )

@@ -4,14 +4,15 @@ With BEHEER_HOST set, that host uses portero/urls_beheer.py (see portero/hosts.p
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from two_factor.admin import AdminSiteOTPRequired
 
 from accounts.urls import two_factor_urlpatterns
 from portero import views
 from portero.admin_search import post_search_everywhere
+from portero.admin_site import PorteroAdminSite
 
-# The Django admin for CIZ staff only opens after the SMS code (django-two-factor-auth's OTP admin site).
-admin.site.__class__ = AdminSiteOTPRequired
+# The Django admin for CIZ staff only opens after the SMS code (django-two-factor-auth's OTP admin site, with a
+# login URL that sends a verified person on: portero/admin_site.py).
+admin.site.__class__ = PorteroAdminSite
 admin.site.site_header = "Portero — CIZ-beheer"
 admin.site.site_title = "Portero CIZ-beheer"
 admin.site.index_title = "Beheer"

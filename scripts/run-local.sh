@@ -23,12 +23,29 @@ cat <<TEXT
     Postvak (mail en sms-codes): http://127.0.0.1:${PORT}/dev/postvak/
 
   Demo-accounts (wachtwoord voor allemaal: Zomer#Tulp2026):
-    cizbeheer    CIZ-medewerker (Django-admin)
+    cizbeheer    CIZ-medewerker (Django-admin, /admin/)
     adijkstra    organisatiebeheerder Zorggroep De Linde (profiel Basis)
     bjansen      gebruiker Zorggroep De Linde
+    celmaci      gebruiker Zorggroep De Linde
     mvandenberg  organisatiebeheerder Stichting Het Baken (profiel Volledig)
     sbakker      gebruiker Stichting Het Baken
+    ldevries     gebruiker Stichting Het Baken
   De sms-code na het wachtwoord staat in het postvak. Celery-log: var/celery.log
+
+  Demo-cliënten (BSN, in het demoregister):
+    100023757  G. Smit (indicatie VV5)
+    100039595  H.J. van Dam (indicatie VV4)
+    100126704  S. Yılmaz (indicatie VG3)
+    100174218  P. de Boer (geen indicatie)
+
+  Nachtelijke taken (Celery beat) met de hand draaien, in een tweede terminal:
+    DJANGO_DEBUG=1 ${BIN}/python manage.py deactivate_idle_accounts
+    DJANGO_DEBUG=1 ${BIN}/python manage.py expire_passwords
+    DJANGO_DEBUG=1 ${BIN}/python manage.py send_wzd_renewal_reminders
+    DJANGO_DEBUG=1 ${BIN}/python manage.py clearsessions
+  De tijdregels proberen (verloopwaarschuwing, verlopen wachtwoord, inactief na 6 maanden):
+    DJANGO_DEBUG=1 ${BIN}/python manage.py demo_tijd bjansen --wachtwoord-verloopt-over 5
+    (zie: manage.py demo_tijd --help)
 
 TEXT
 "$BIN/python" manage.py runserver "127.0.0.1:${PORT}"

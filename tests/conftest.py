@@ -216,7 +216,7 @@ def browser_login(page, live_server, username, password, outbox, next_path=""):
     page.get_by_label("Inlognaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Log on").click()
-    page.get_by_label("Verificatiecode").fill(latest_sms_code(outbox))
+    page.get_by_label("Code uit de sms").fill(latest_sms_code(outbox))
     page.get_by_role("button", name="Inloggen").click()
 
 

@@ -113,13 +113,13 @@ def test_password_valid_until_3_months_after_it_was_set(client, expiring, passwo
     with time_machine.travel(expires - timedelta(seconds=1), tick=False):
         response = password_step(client, expiring.username, password)
         assert "verlopen" not in response.content.decode()
-        assert "Verificatiecode" in response.content.decode()
+        assert "Code uit de sms" in response.content.decode()
     client.cookies.clear()
     with time_machine.travel(expires, tick=False):
         response = password_step(client, expiring.username, password)
         page = response.content.decode()
         assert "Uw wachtwoord is verlopen" in page
-        assert "Verificatiecode" not in page
+        assert "Code uit de sms" not in page
 
 
 def test_expired_password_offers_the_mailed_renewal_link(
@@ -169,7 +169,7 @@ def test_warning_button_mails_a_renewal_link(client, client_as, expiring, django
 def test_idle_for_6_months_is_refused_at_login_to_the_second(client, org_a, password, with_login):
     user = UserFactory(organisation=org_a, last_login=T0 if with_login else None, date_joined=T0)
     with time_machine.travel(T0 + relativedelta(months=6) - timedelta(seconds=1), tick=False):
-        assert "Verificatiecode" in password_step(client, user.username, password).content.decode()
+        assert "Code uit de sms" in password_step(client, user.username, password).content.decode()
     client.cookies.clear()
     with time_machine.travel(T0 + relativedelta(months=6), tick=False):
         page = password_step(client, user.username, password).content.decode()

@@ -91,7 +91,7 @@ def test_wrong_codes_are_throttled_with_a_clear_message(client, user_a, password
         code = latest_sms_code(sms_outbox)
         token_post(client, {"token-otp_token": "000000" if code != "000000" else "111111"})
         page = token_post(client, {"token-otp_token": code}).content.decode()
-    assert "te vaak een verkeerde code" in page
+    assert "Wacht nog 1 seconde" in page and "De code uit de sms blijft geldig" in page
     assert not get_user(client).is_authenticated
 
 

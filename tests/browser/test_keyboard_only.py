@@ -205,9 +205,9 @@ def keyboard_login(page, live_server, username, password, outbox, next_path=""):
     type_into(page, "Wachtwoord", password)
     tab_to(page, "Inlognaam", backwards=True)  # Shift+Tab goes back through the same order
     press(page, "Log on", "Enter")
-    expect(page.get_by_label("Verificatiecode")).to_be_visible()
+    expect(page.get_by_label("Code uit de sms")).to_be_visible()
     start_page(page, "Inloggen")
-    type_into(page, "Verificatiecode", latest_sms_code(outbox))
+    type_into(page, "Code uit de sms", latest_sms_code(outbox))
     press(page, "Inloggen", "Space")
 
 

@@ -56,7 +56,7 @@ def test_request_password_then_mail_then_set_then_log_in_with_sms(page, live_ser
     page.get_by_label("Inlognaam").fill(user_a.username)
     page.get_by_label("Wachtwoord").fill(NEW)
     page.get_by_role("button", name="Log on").click()
-    page.get_by_label("Verificatiecode").fill(latest_sms_code(sms_outbox))
+    page.get_by_label("Code uit de sms").fill(latest_sms_code(sms_outbox))
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name=f"Welkom, {user_a.first_name}")).to_be_visible()
 
@@ -93,7 +93,7 @@ def test_expired_password_stops_the_login_and_offers_the_link(page, live_server,
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Log on").click()
     expect(page.get_by_role("alert")).to_contain_text("Uw wachtwoord is verlopen")
-    expect(page.get_by_label("Verificatiecode")).to_have_count(0)
+    expect(page.get_by_label("Code uit de sms")).to_have_count(0)
     assert_accessible(page)
     page.get_by_role("button", name="Stuur mij een link voor een nieuw wachtwoord").click()
     expect(page.get_by_role("heading", name="Link verstuurd")).to_be_visible()

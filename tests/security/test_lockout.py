@@ -33,7 +33,7 @@ def guess(name, address):
 
 
 def code_step_reached(response) -> bool:
-    return response.status_code == 200 and "Verificatiecode" in page(response)
+    return response.status_code == 200 and "Code uit de sms" in page(response)
 
 
 def full_login(username, password, outbox, address):
@@ -78,7 +78,7 @@ def test_a_distributed_guesser_is_slowed_and_the_owner_from_a_clean_address_gets
         assert "Wacht nog 30 seconden" in guess(user_a.username, next(addresses))
         # the owner from a clean address waits at most that minute, then gets in with the right password
         response = password_step(Client(), user_a.username, password, REMOTE_ADDR="10.200.0.1")
-        assert "Wacht nog 30 seconden" in page(response) and "Verificatiecode" not in page(response)
+        assert "Wacht nog 30 seconden" in page(response) and "Code uit de sms" not in page(response)
         traveller.shift(timedelta(seconds=30))
         assert code_step_reached(password_step(Client(), user_a.username, password, REMOTE_ADDR="10.200.0.1"))
     refused = AuditEvent.objects.filter(action="login_failed", target=user_a, detail__refused="login_name_delay")

@@ -62,7 +62,7 @@ def test_wrong_passwords_from_five_addresses_do_not_lock_out_a_sixth(proxy, user
     for n in range(2, 7):
         assert login_step(proxy.client(f"127.0.0.{n}"), f"gok{n}", WRONG).status_code == 200
     response = login_step(proxy.client("127.0.0.20"), user_a.username, password)
-    assert response.status_code == 200 and "Verificatiecode" in response.text
+    assert response.status_code == 200 and "Code uit de sms" in response.text
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {f"127.0.0.{n}" for n in range(2, 7)}
 
 

@@ -7,6 +7,7 @@ from accounts.choices import Profile
 from accounts.models import EmailDomain, Organisation, User
 
 DEMO_PASSWORD = "Zomer#Tulp2026"
+STAFF_USERNAME = "cizbeheer"
 
 ORGANISATIONS = [
     {
@@ -48,7 +49,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self.ensure_user(
-            username="cizbeheer",
+            username=STAFF_USERNAME,
             initials="C.",
             first_name="Carla",
             name_prefix="",

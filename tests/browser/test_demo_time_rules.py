@@ -1,0 +1,48 @@
+"""Browser journey of the local demo's time rules: after `manage.py demo_tijd` a newcomer sees the expiry warning,
+the expired password and the idle deactivation by logging in, without editing the database."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import Organisation
+from tests.conftest import assert_accessible, browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    Organisation.objects.update(contract_start=date(2020, 1, 1))
+
+
+def password_step(page, live_server, username):
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_label("Inlognaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log on").click()
+
+
+def test_the_time_rules_show_after_demo_tijd(page, live_server, demo, sms_outbox):
+    call_command("demo_tijd", "bjansen", "--wachtwoord-verloopt-over", "5", stdout=StringIO())
+    browser_login(page, live_server, "bjansen", DEMO_PASSWORD, sms_outbox)
+    expect(page.get_by_text("Uw wachtwoord verloopt op")).to_be_visible()
+    assert_accessible(page)
+
+    call_command("demo_tijd", "sbakker", "--wachtwoord-verloopt-over", "0", stdout=StringIO())
+    page.context.clear_cookies()
+    password_step(page, live_server, "sbakker")
+    expect(page.get_by_text("Uw wachtwoord is verlopen")).to_be_visible()
+    assert_accessible(page)
+
+    call_command("demo_tijd", "celmaci", "--inactief", stdout=StringIO())
+    page.context.clear_cookies()
+    password_step(page, live_server, "celmaci")
+    expect(page.get_by_text("Uw account is inactief gemaakt")).to_be_visible()
+    assert_accessible(page)
