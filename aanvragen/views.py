@@ -22,7 +22,7 @@ from aanvragen.forms import (
     KiesAanvraagForm,
     bsn_clean,
 )
-from aanvragen.steps import flow_for, step_summary, steps_with_errors
+from aanvragen.steps import first_incomplete_step, flow_for, step_summary, steps_with_errors
 
 SESSION_BSN = "aanvragen_client_bsn"
 SESSION_LIST_BSN = "aanvragen_lijst_bsn"  # the BSN the list of applications is filtered by
@@ -312,7 +312,7 @@ def aanvraag_detail(request, pk):
         "summary": step_summary(aanvraag),
         "history": aanvraag.status_changes.select_related("changed_by"),
         "bijlagen": aanvraag.bijlagen.all(),
-        "first_step": flow_for(aanvraag).steps[0],
+        "resume_step": first_incomplete_step(aanvraag) if aanvraag.status == AanvraagStatus.CONCEPT else None,
     }
     return render(request, "aanvragen/detail.html", context)
 
