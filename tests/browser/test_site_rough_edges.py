@@ -91,10 +91,11 @@ def test_date_of_birth_is_three_fields_with_one_dutch_message(page, live_server,
     page.goto(f"{live_server.url}/aanvragen/{aanvraag.pk}/stap/client/")
     group = page.get_by_role("group", name="Geboortedatum")
     expect(group.get_by_text("Bijvoorbeeld 15 3 1940")).to_be_visible()
-    for label, autocomplete in (("Dag", "bday-day"), ("Maand", "bday-month"), ("Jaar", "bday-year")):
+    for label in ("Dag", "Maand", "Jaar"):
         box = group.get_by_label(label, exact=True)
         expect(box).to_have_attribute("inputmode", "numeric")
-        expect(box).to_have_attribute("autocomplete", autocomplete)
+        # The client's date of birth, not the user's own: the browser must not fill in the user's birthday.
+        expect(box).to_have_attribute("autocomplete", "off")
     assert page.locator("input[type=date]").count() == 0
     assert_accessible(page)
 
@@ -156,12 +157,12 @@ def test_choice_lists_start_with_kies(page, live_server, user_a, password, sms_o
     aanvraag = concept(user_a, STEP_1_AND_2)
     browser_login(page, live_server, user_a.username, password, sms_outbox)
     for step, select in (
-        ("aanvraag", "Huidig zorgprofiel"),
+        ("aanvraag", "Huidig zorgprofiel (niet verplicht)"),
         ("aanvrager", "Relatie tot de cliënt (niet verplicht)"),
         ("zorgvraag", "Zorgwens (voorkeur cliënt)"),
     ):
         page.goto(f"{live_server.url}/aanvragen/{aanvraag.pk}/stap/{step}/")
-        expect(page.get_by_label(select, exact=True).locator("option").first).to_have_text("Kies …")
+        expect(page.get_by_label(select).first.locator("option").first).to_have_text("Kies …")
         assert page.locator("option", has_text="---------").count() == 0, step
 
 
