@@ -115,13 +115,13 @@ class DateOfBirthField(forms.MultiValueField):
             return None
         if not (day and month and year):
             raise ValidationError(DATE_INCOMPLETE, code="incomplete")
-        if not all(ASCII_NUMBER.fullmatch(part) for part in (day, month, year)):
+        if not all(ASCII_NUMBER.fullmatch(part) for part in (day, month, year)) or len(day) > 2 or len(month) > 2:
             raise ValidationError(DATE_DOES_NOT_EXIST, code="invalid")
         if len(year) != 4:
             raise ValidationError(YEAR_FOUR_DIGITS, code="invalid_year")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(DATE_DOES_NOT_EXIST, code="invalid") from None
 
 

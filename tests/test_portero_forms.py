@@ -56,6 +56,9 @@ def test_a_date_of_birth_from_its_three_boxes(parts, expected):
         (("0", "1", "1940"), DATE_DOES_NOT_EXIST),
         (("١", "2", "1940"), DATE_DOES_NOT_EXIST),  # an Arabic-Indic digit: ASCII digits only
         (("1", "2", "-940"), DATE_DOES_NOT_EXIST),
+        (("9" * 500, "1", "1940"), DATE_DOES_NOT_EXIST),  # found by the fuzz test: no OverflowError, no 500
+        (("1", "9" * 30, "1940"), DATE_DOES_NOT_EXIST),
+        (("001", "2", "1940"), DATE_DOES_NOT_EXIST),
         (("1", "2", "40"), YEAR_FOUR_DIGITS),
         (("1", "", "1940"), DATE_INCOMPLETE),
         (("", "", "1940"), DATE_INCOMPLETE),
