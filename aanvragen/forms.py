@@ -29,8 +29,8 @@ from aanvragen.validators import (
     postcode_normalise,
     validate_not_in_future,
 )
+from portero.forms import DateOfBirthField, DutchDateField, KiesChoicesMixin
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 YES_NO = [("True", _("Ja")), ("False", _("Nee"))]
 
 
@@ -78,7 +78,7 @@ CONSENT_STATEMENTS = {
 }
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(KiesChoicesMixin, forms.Form):
     statement = forms.BooleanField(error_messages={"required": _("Vink de verklaring aan om verder te gaan.")})
     given_by = forms.ChoiceField(
         label=_("Wie heeft de toestemming gegeven?"),
@@ -86,9 +86,8 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies wie de toestemming heeft gegeven.")},
     )
-    signed_on = forms.DateField(
+    signed_on = DutchDateField(
         label=_("Datum van ondertekening"),
-        widget=DATE_WIDGET,
         validators=[validate_not_in_future],
         error_messages={"required": _("Vul de datum in waarop het formulier is ondertekend.")},
     )
@@ -116,7 +115,7 @@ class ConsentForm(forms.Form):
 # --- Nieuwe aanvraag ------------------------------------------------------------------------------------
 
 
-class KiesAanvraagForm(forms.Form):
+class KiesAanvraagForm(KiesChoicesMixin, forms.Form):
     soort = forms.ChoiceField(
         label=_("Welke aanvraag wilt u doen?"),
         widget=forms.RadioSelect,
@@ -128,7 +127,7 @@ class KiesAanvraagForm(forms.Form):
         self.fields["soort"].choices = keuzes
 
 
-class AanvraagStepForm(forms.ModelForm):
+class AanvraagStepForm(KiesChoicesMixin, forms.ModelForm):
     """One step of an application form, of any type. 'Opslaan als concept' (concept=True) checks formats only;
     'Verder' also checks what is required; the rules for both come from services.aanvraag_errors."""
 
@@ -222,7 +221,8 @@ class ClientStepForm(AanvraagStepForm):
             "client_city",
             "client_zorgverzekeraar",
         ]
-        widgets = {"client_date_of_birth": DATE_WIDGET, "client_sex": forms.RadioSelect}
+        widgets = {"client_sex": forms.RadioSelect}
+        field_classes = {"client_date_of_birth": DateOfBirthField}
 
     def clean_client_postcode(self):
         return postcode_normalise(self.cleaned_data["client_postcode"])
@@ -321,9 +321,8 @@ class ZorgvraagStepForm(AanvraagStepForm):
             "diagnose": forms.Textarea(attrs={"rows": 3}),
             "ziekteverloop": forms.Textarea(attrs={"rows": 4}),
             "beperkingen": forms.Textarea(attrs={"rows": 3}),
-            "diagnose_datum": DATE_WIDGET,
-            "opnamedatum": DATE_WIDGET,
         }
+        field_classes = {"diagnose_datum": DutchDateField, "opnamedatum": DutchDateField}
         help_texts = {
             "diagnose_behandelaar_functie": _("Bijvoorbeeld specialist ouderengeneeskunde of GZ-psycholoog."),
             "opnamedatum": _("Alleen bij verblijf in een instelling."),
@@ -402,11 +401,11 @@ class Artikel21StepForm(AanvraagStepForm):
             "beperkingen",
         ]
         widgets = {
-            "wzd_huidig_besluit_tot": DATE_WIDGET,
             "wzd_gronden": forms.Textarea(attrs={"rows": 4}),
             "diagnose": forms.Textarea(attrs={"rows": 3}),
             "beperkingen": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"wzd_huidig_besluit_tot": DutchDateField}
         labels = {
             "instelling_naam": _("Naam van de Wzd-accommodatie"),
             "instelling_locatie": _("Locatie van de accommodatie (adres en plaats)"),
@@ -467,7 +466,8 @@ class PartnerStepForm(AanvraagStepForm):
             "partner_relatie",
             "partner_verklaring",
         ]
-        widgets = {"partner_date_of_birth": DATE_WIDGET, "partner_relatie": forms.RadioSelect}
+        widgets = {"partner_relatie": forms.RadioSelect}
+        field_classes = {"partner_date_of_birth": DateOfBirthField}
         labels = {
             "partner_relatie": _("Relatie van de partner tot de cliënt"),
             "partner_verklaring": _(
@@ -506,7 +506,7 @@ class InstellingStepForm(AanvraagStepForm):
     class Meta:
         model = Aanvraag
         fields = [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"]
-        widgets = {"partnerverblijf_ingangsdatum": DATE_WIDGET}
+        field_classes = {"partnerverblijf_ingangsdatum": DutchDateField}
         labels = {
             "instelling_naam": _("Naam van de instelling waar de cliënt verblijft"),
             "instelling_locatie": _("Locatie (adres en plaats)"),
@@ -516,7 +516,7 @@ class InstellingStepForm(AanvraagStepForm):
         help_texts = {"instelling_agb_code": _("8 cijfers.")}
 
 
-class BijlageForm(forms.Form):
+class BijlageForm(KiesChoicesMixin, forms.Form):
     soort = forms.ChoiceField(
         label=_("Soort bijlage"),
         choices=[("", _("Kies de soort bijlage")), *BijlageSoort.choices],
@@ -550,7 +550,7 @@ class BijlageForm(forms.Form):
 # --- Aanvragen list -------------------------------------------------------------------------------------
 
 
-class AanvraagFilterForm(forms.Form):
+class AanvraagFilterForm(KiesChoicesMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle statussen")), *AanvraagStatus.choices], required=False
     )

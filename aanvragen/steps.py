@@ -188,3 +188,10 @@ def steps_with_errors(aanvraag: Aanvraag) -> list[tuple[Step, list[str]]]:
         if messages:
             grouped.append((step, messages))
     return grouped
+
+
+def first_incomplete_step(aanvraag: Aanvraag) -> Step:
+    """Where 'Verder met concept' picks up: the first step that still has something the submit check refuses
+    (steps_with_errors, so the same rules as 'Indienen'), or 'Controleren en indienen' when nothing is missing."""
+    problems = steps_with_errors(aanvraag)
+    return problems[0][0] if problems else flow_for(aanvraag).step("controleren")

@@ -22,10 +22,13 @@ from aanvragen.forms import (
     KiesAanvraagForm,
     bsn_clean,
 )
-from aanvragen.steps import flow_for, step_summary, steps_with_errors
+from aanvragen.steps import first_incomplete_step, flow_for, step_summary, steps_with_errors
 
 SESSION_BSN = "aanvragen_client_bsn"
 SESSION_LIST_BSN = "aanvragen_lijst_bsn"  # the BSN the list of applications is filtered by
+# The BSN typed on an application's step when it sent the user to a consent page: {"aanvraag": pk, "bsn": ...}.
+# Nothing of the step is stored before the consent exists; coming back, the step shows this BSN again.
+SESSION_STEP_BSN = "aanvragen_stap_bsn"
 AANVRAGEN_PER_PAGE = 25
 CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
 
@@ -140,7 +143,7 @@ def aanvraag_step(request, pk, step):
     if request.method == "POST" and "overnemen" in request.POST:
         return _client_take_over(request, aanvraag, spec)
     concept = "concept" in request.POST
-    form = spec.form(posted(request), instance=aanvraag, concept=concept)
+    form = spec.form(posted(request), instance=aanvraag, concept=concept, initial=_typed_bsn(request, aanvraag, spec))
     consent_url = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +152,7 @@ def aanvraag_step(request, pk, step):
             )
         except services.ConsentRequired:
             bsn = form.cleaned_data["client_bsn"]
-            consent_url = _consent_url(request, bsn, ConsentKind.INDICATIE_RAADPLEGEN, spec.url(aanvraag.pk))
+            consent_url = _consent_url(request, bsn, ConsentKind.INDICATIE_RAADPLEGEN, spec.url(aanvraag.pk), aanvraag)
             form.add_error("client_bsn", services.INDICATIE_TOESTEMMING_NODIG)
         except ValidationError as error:
             form.add_error(None, error)
@@ -161,6 +164,18 @@ def aanvraag_step(request, pk, step):
     context = {**_step_context(aanvraag, spec), "form": form, "consent_url": consent_url}
     _form_shown(request, aanvraag)
     return render(request, "aanvragen/step.html", context)
+
+
+def _typed_bsn(request, aanvraag, spec) -> dict:
+    """Initial data for a step shown (GET) after a consent page: the BSN typed there before, for this application
+    only, and used once."""
+    if request.method != "GET" or "client_bsn" not in spec.form.base_fields:
+        return {}
+    typed = request.session.get(SESSION_STEP_BSN)
+    if not typed or typed.get("aanvraag") != aanvraag.pk:
+        return {}
+    del request.session[SESSION_STEP_BSN]
+    return {"client_bsn": typed["bsn"]}
 
 
 def _form_shown(request, aanvraag) -> None:
@@ -176,9 +191,11 @@ def _step_context(aanvraag, spec) -> dict:
     return {"aanvraag": aanvraag, "step": spec, "steps": flow.steps, "flow": flow}
 
 
-def _consent_url(request, bsn: str, kind: str, next_url: str) -> str:
-    """The consent page for this client, coming back to `next_url` afterwards."""
+def _consent_url(request, bsn: str, kind: str, next_url: str, aanvraag) -> str:
+    """The consent page for this client, coming back to `next_url` (the application's step) afterwards, where the
+    BSN typed before is shown again (_typed_bsn)."""
     request.session[SESSION_BSN] = bsn
+    request.session[SESSION_STEP_BSN] = {"aanvraag": aanvraag.pk, "bsn": bsn}
     return f"{reverse('aanvragen:consent_create', args=[kind])}?next={next_url}"
 
 
@@ -192,7 +209,7 @@ def _client_take_over(request, aanvraag, spec):
     try:
         found = services.aanvraag_client_take_over(aanvraag=aanvraag, user=request.user, bsn=bsn, request=request)
     except services.ConsentRequired:
-        return redirect(_consent_url(request, bsn, ConsentKind.INDICATIEGEGEVENS_OVERNEMEN, here))
+        return redirect(_consent_url(request, bsn, ConsentKind.INDICATIEGEGEVENS_OVERNEMEN, here, aanvraag))
     if found:
         messages.success(request, _("De gegevens van de cliënt zijn overgenomen uit het CIZ-register."))
     else:
@@ -312,7 +329,7 @@ def aanvraag_detail(request, pk):
         "summary": step_summary(aanvraag),
         "history": aanvraag.status_changes.select_related("changed_by"),
         "bijlagen": aanvraag.bijlagen.all(),
-        "first_step": flow_for(aanvraag).steps[0],
+        "resume_step": first_incomplete_step(aanvraag) if aanvraag.status == AanvraagStatus.CONCEPT else None,
     }
     return render(request, "aanvragen/detail.html", context)
 

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from aanvragen.validators import is_bsn_term
 from accounts.models import User, uzi_validator
 from portero.fields import limited_form_field
+from portero.forms import KiesChoicesMixin
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(KiesChoicesMixin, forms.Form):
     """POSTed by the page, then redirected to ?zoeken=: a BSN typed in by mistake never reaches a URL. A BSN
     in the URL (typed by hand) is neither searched nor shown again."""
 
@@ -34,7 +35,7 @@ class UserSearchForm(forms.Form):
         return {name: value for name, value in {**query, "sort": sort}.items() if value}
 
 
-class UserForm(forms.Form):
+class UserForm(KiesChoicesMixin, forms.Form):
     """The account data an organisation admin enters; the rules are checked by orgadmin.services."""
 
     initials = forms.CharField(label=_("Voorletters"), max_length=20)
@@ -75,7 +76,7 @@ class UserForm(forms.Form):
         return initial
 
 
-class UserDeleteForm(forms.Form):
+class UserDeleteForm(KiesChoicesMixin, forms.Form):
     deletion_reason = limited_form_field(
         User._meta.get_field("deletion_reason").max_length,
         label=_("Reden van verwijderen"),

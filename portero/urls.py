@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("aanvragen.urls")),
 ]
 
+handler403 = "portero.views.permission_denied"
 handler500 = "portero.views.server_error"

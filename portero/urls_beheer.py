@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("orgadmin.urls")),
 ]
 
+handler403 = "portero.views.permission_denied"
 handler500 = "portero.views.server_error"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -75,3 +75,16 @@ def server_error(request):
         response["Retry-After"] = "10"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def permission_denied(request, exception):
+    """handler403: the 403 page inside the layout of the site the person is on, with that site's full menu. An
+    org admin on a beheer page keeps the beheer menu; everyone else (also someone who is no org admin and opens a
+    beheer page) gets the aanvraag site's menu, the site they do have."""
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    on_beheer = match is not None and match.app_name == "orgadmin"
+    beheer = on_beheer and user is not None and user.is_authenticated and user.is_org_admin
+    site_base = "orgadmin/base.html" if beheer else "aanvragen/base.html"
+    context = {"exception": str(exception), "site_base": site_base}
+    return HttpResponseForbidden(loader.get_template("403.html").render(context, request))

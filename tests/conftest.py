@@ -211,6 +211,14 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
+def fill_date_of_birth(page, legend: str, iso: str) -> None:
+    """A date of birth ('jjjj-mm-dd') typed into its three boxes dag, maand and jaar (portero.forms)."""
+    year, month, day = iso.split("-")
+    group = page.get_by_role("group", name=legend, exact=True)
+    for label, value in (("Dag", day), ("Maand", month), ("Jaar", year)):
+        group.get_by_label(label, exact=True).fill(value)
+
+
 def browser_login(page, live_server, username, password, outbox, next_path=""):
     page.goto(f"{live_server.url}/inloggen/{next_path}")
     page.get_by_label("Inlognaam").fill(username)

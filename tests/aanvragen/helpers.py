@@ -5,6 +5,22 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+
+def date_parts(name: str, iso: str) -> dict:
+    """A date of birth as the page sends it: dag, maand and jaar in three boxes (portero.forms.DateOfBirthField)."""
+    year, month, day = iso.split("-") if iso else ("", "", "")
+    return {f"{name}_0": day.lstrip("0"), f"{name}_1": month.lstrip("0"), f"{name}_2": year}
+
+
+def form_data(data: dict) -> dict:
+    """Step data with each date of birth written 'jjjj-mm-dd' (as the tests write it) split into its three boxes."""
+    data = dict(data)
+    for name in ("client_date_of_birth", "partner_date_of_birth"):
+        if name in data:
+            data.update(date_parts(name, data.pop(name)))
+    return data
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -15,7 +31,7 @@ STEP_DATA = {
         "client_initials": "G.",
         "client_name_prefix": "",
         "client_last_name": "Smit",
-        "client_date_of_birth": "1940-02-01",
+        **date_parts("client_date_of_birth", "1940-02-01"),
         "client_sex": "V",
         "client_street": "Kastanjelaan 4",
         "client_postcode": "3511ab",
@@ -53,7 +69,7 @@ def step_url(aanvraag, step):
 
 
 def post_step(http, aanvraag, step, overrides=None, concept=False):
-    data = {**STEP_DATA[step], **(overrides or {})}
+    data = form_data({**STEP_DATA[step], **(overrides or {})})
     if concept:
         data["concept"] = "1"
     return http.post(step_url(aanvraag, step), data)
@@ -152,7 +168,7 @@ PARTNERVERBLIJF_STEP_DATA = {
         "partner_bsn": PARTNER_BSN,
         "partner_initials": "H.",
         "partner_last_name": "Smit",
-        "partner_date_of_birth": "1939-05-05",
+        **date_parts("partner_date_of_birth", "1939-05-05"),
         "partner_street": "Kastanjelaan 4",
         "partner_postcode": "3511ab",
         "partner_city": "Utrecht",
@@ -169,7 +185,7 @@ PARTNERVERBLIJF_STEP_DATA = {
 
 
 def post_flow_step(http, aanvraag, step_data, step, overrides=None, concept=False):
-    data = {**step_data[step], **(overrides or {})}
+    data = form_data({**step_data[step], **(overrides or {})})
     if concept:
         data["concept"] = "1"
     return http.post(step_url(aanvraag, step), data)

@@ -53,7 +53,7 @@ def test_combination_application_wlz_part_first_then_art_21(page, live_server, u
     page.get_by_label("Diagnose", exact=True).fill("Dementie van het Alzheimertype.")
     page.get_by_label("Naam behandelaar die de diagnose stelde").fill("Dr. A. de Wit")
     page.get_by_label("Functie van die behandelaar").fill("Specialist ouderengeneeskunde")
-    page.get_by_label("Datum diagnose").fill("2025-12-01")
+    page.get_by_label("Datum diagnose").fill("01-12-2025")
     page.get_by_label("Ziekteverloop, behandelingen en complicaties").fill("Snel achteruit.")
     page.get_by_label("Zorgwens (voorkeur cliënt)").select_option(label="Verblijf in een instelling")
     choose(

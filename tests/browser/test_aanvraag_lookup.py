@@ -15,7 +15,7 @@ def declare(page, button_name, given_by="Cliënt", reference="TOE-1"):
     assert_accessible(page)
     page.get_by_label("Ik verklaar").check()
     page.get_by_label(given_by, exact=True).check()
-    page.get_by_label("Datum van ondertekening").fill("2026-01-05")
+    page.get_by_label("Datum van ondertekening").fill("05-01-2026")
     page.get_by_label("Kenmerk in uw eigen archief").fill(reference)
     page.get_by_role("button", name="Toestemming vastleggen").click()
 

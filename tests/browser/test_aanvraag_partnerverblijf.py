@@ -11,7 +11,7 @@ from aanvragen.demo import seed_demo_clients
 from aanvragen.models import Aanvraag, AccessLogEntry
 from tests.browser.test_aanvraag_lookup import declare
 from tests.browser.test_aanvraag_wzd import add_attachment, choose, verder
-from tests.conftest import assert_accessible, browser_login
+from tests.conftest import assert_accessible, browser_login, fill_date_of_birth
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def test_partnerverblijf_from_nieuwe_aanvraag_to_the_receipt(page, live_server, 
     page.get_by_label("BSN partner").fill("123456782")
     page.get_by_label("Voorletters partner").fill("H.")
     page.get_by_label("Achternaam partner").fill("Smit")
-    page.get_by_label("Geboortedatum partner").fill("1939-05-05")
+    fill_date_of_birth(page, "Geboortedatum partner", "1939-05-05")
     page.get_by_label("Straat en huisnummer partner").fill("Kastanjelaan 4")
     page.get_by_label("Postcode partner").fill("3511 AB")
     page.get_by_label("Woonplaats partner").fill("Utrecht")
@@ -57,7 +57,8 @@ def test_partnerverblijf_from_nieuwe_aanvraag_to_the_receipt(page, live_server, 
 
     expect(page.get_by_role("heading", name="Cliënt", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("BSN van de cliënt").fill("100023757")  # nothing was stored before the consent
+    # Nothing of the step was stored before the consent, but the BSN typed before is shown again.
+    expect(page.get_by_label("BSN van de cliënt")).to_have_value("100023757")
     verder(page)
 
     expect(page.get_by_role("heading", name="Instelling en ingangsdatum")).to_be_visible()
@@ -65,7 +66,7 @@ def test_partnerverblijf_from_nieuwe_aanvraag_to_the_receipt(page, live_server, 
     page.get_by_label("Naam van de instelling waar de cliënt verblijft").fill("De Linde")
     page.get_by_label("Locatie (adres en plaats)").fill("Lindelaan 1, Utrecht")
     page.get_by_label("AGB-code van de locatie").fill("41001234")
-    page.get_by_label("Ingangsdatum partnerverblijf").fill("2026-12-01")
+    page.get_by_label("Ingangsdatum partnerverblijf").fill("01-12-2026")
     verder(page)
 
     expect(page.get_by_role("heading", name="Bijlagen")).to_be_visible()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from aanvragen.models import Aanvraag
 from tests.aanvragen.helpers import PDF, submitted_aanvraag
-from tests.conftest import assert_accessible, browser_login
+from tests.conftest import assert_accessible, browser_login, fill_date_of_birth
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_complete_wlz_application_from_nieuwe_aanvraag_to_the_receipt_mail(
     page.get_by_label("BSN", exact=True).fill("11122233")  # 8 digits: not the 11-proef once padded
     page.get_by_label("Voorletters").fill("G.")
     page.get_by_label("Achternaam").fill("Smit")
-    page.get_by_label("Geboortedatum").fill("1940-02-01")
+    fill_date_of_birth(page, "Geboortedatum", "1940-02-01")
     page.get_by_label("Vrouw").check()
     page.get_by_label("Straat en huisnummer").fill("Kastanjelaan 4")
     page.get_by_label("Postcode").fill("3511ab")
@@ -72,7 +72,7 @@ def test_complete_wlz_application_from_nieuwe_aanvraag_to_the_receipt_mail(
     page.get_by_label("Diagnose", exact=True).fill("Dementie van het Alzheimertype.")
     page.get_by_label("Naam behandelaar die de diagnose stelde").fill("Dr. A. de Wit")
     page.get_by_label("Functie van die behandelaar").fill("Specialist ouderengeneeskunde")
-    page.get_by_label("Datum diagnose").fill("2025-12-01")
+    page.get_by_label("Datum diagnose").fill("01-12-2025")
     page.get_by_label("Ziekteverloop, behandelingen en complicaties").fill("Snel achteruit.")
     page.get_by_label("Zorgwens (voorkeur cliënt)").select_option(label="Verblijf in een instelling")
     page.get_by_label("Ja", exact=True).check()

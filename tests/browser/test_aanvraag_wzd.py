@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from aanvragen import services
 from aanvragen.models import Aanvraag
 from tests.aanvragen.helpers import PDF
-from tests.conftest import assert_accessible, browser_login
+from tests.conftest import assert_accessible, browser_login, fill_date_of_birth
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def fill_client(page, born="1940-02-01"):
     page.get_by_label("BSN", exact=True).fill("111222333")
     page.get_by_label("Voorletters").fill("G.")
     page.get_by_label("Achternaam").fill("Smit")
-    page.get_by_label("Geboortedatum").fill(born)
+    fill_date_of_birth(page, "Geboortedatum", born)
     page.get_by_label("Vrouw").check()
     page.get_by_label("Straat en huisnummer").fill("Kastanjelaan 4")
     page.get_by_label("Postcode").fill("3511 AB")
@@ -76,7 +76,7 @@ def test_wzd_artikel_21_application_from_nieuwe_aanvraag_to_the_receipt(
     verder(page)
     expect(page.get_by_text("12 jaar of ouder zijn voor een artikel 21-aanvraag")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Geboortedatum").fill("1940-02-01")
+    fill_date_of_birth(page, "Geboortedatum", "1940-02-01")
     verder(page)
 
     expect(page.get_by_role("heading", name="Aanvrager")).to_be_visible()

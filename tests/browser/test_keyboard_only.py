@@ -144,18 +144,10 @@ def type_into(page, name, text, **kwargs):
     page.keyboard.type(text)
 
 
-def type_date(page, name, value: date, **kwargs):
-    """A native date field, typed segment by segment. The segment order is the browser's (dd-mm-jjjj in a Dutch
-    Chromium, mm/dd/yyyy in the English one the tests run): type day first, else go back with the arrow keys and
-    type month first."""
-    tab_to(page, name, **kwargs)
-    for order in ("%d%m%Y", "%m%d%Y"):
-        for _ in range(3):
-            page.keyboard.press("ArrowLeft")  # to the first segment
-        page.keyboard.type(value.strftime(order))
-        if page.evaluate("document.activeElement.value") == value.isoformat():
-            return
-    pytest.fail(f"typing {value} into '{name}' gave {page.evaluate('document.activeElement.value')!r}")
+def type_date_of_birth(page, legend, value: date):
+    """A date of birth: dag, maand and jaar, three text boxes in the fieldset `legend`."""
+    for part, text in (("Dag", value.day), ("Maand", value.month), ("Jaar", value.year)):
+        type_into(page, part, str(text), group=legend)
 
 
 def press(page, name, key="Enter", **kwargs):
@@ -280,7 +272,7 @@ def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, us
     type_into(page, "BSN", "111222333")
     type_into(page, "Voorletters", "G.")
     type_into(page, "Achternaam", "Smit")
-    type_date(page, "Geboortedatum", date(1940, 2, 1))
+    type_date_of_birth(page, "Geboortedatum", date(1940, 2, 1))
     choose_radio(page, "Geslacht", "Vrouw")
     type_into(page, "Straat en huisnummer", "Kastanjelaan 4")
     type_into(page, "Postcode", "3511ab")
@@ -304,7 +296,7 @@ def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, us
     type_into(page, "Diagnose", "Dementie van het Alzheimertype.")
     type_into(page, "Naam behandelaar die de diagnose stelde", "Dr. A. de Wit")
     type_into(page, "Functie van die behandelaar", "Specialist ouderengeneeskunde")
-    type_date(page, "Datum diagnose", date(2025, 12, 1))
+    type_into(page, "Datum diagnose", "01-12-2025")  # dd-mm-jjjj, a text field
     type_into(page, "Ziekteverloop, behandelingen en complicaties", "Snel achteruit.")
     choose_option(page, "Zorgwens (voorkeur cliënt)", "Verblijf in een instelling")
     choose_radio(page, "Machtigt de cliënt", "Nee")
