@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from aanvragen import services
 from aanvragen.choices import STATUS_TRANSITIONS, AanvraagSoort, AanvraagStatus
 from aanvragen.models import Aanvraag
+from aanvragen.steps import COMBINATIE, flow_for
 from accounts.models import Organisation
 
 S = AanvraagStatus
@@ -36,7 +37,6 @@ TERMIJN_CHOICES = [
     (LATER, _("Later")),
     (OPGESCHORT, _("Termijn opgeschort")),
 ]
-COMBINATIE = "combinatie"
 # The types as the aanvraag site offers them: the combination is a type of its own (steps.COMBINATIE).
 SOORT_CHOICES = [
     (AanvraagSoort.WLZ, _("Wlz")),
@@ -103,8 +103,7 @@ def soort_q(soort: str) -> Q:
 
 
 def soort_label(aanvraag: Aanvraag) -> str:
-    key = COMBINATIE if aanvraag.combinatie else aanvraag.soort
-    return str(dict(SOORT_CHOICES)[key])
+    return str(dict(SOORT_CHOICES)[flow_for(aanvraag).key])
 
 
 def werkvoorraad_base(*, soort: str = "", organisation: Organisation | None = None) -> QuerySet[Aanvraag]:
