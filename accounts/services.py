@@ -369,7 +369,7 @@ def password_link_request(*, username: str, request: HttpRequest | None = None) 
     The caller shows the same confirmation in every case (no user enumeration). Requests over the limit
     per login name or per client address are dropped silently, before any mail is queued.
     """
-    username = (username or "").strip().lower()[:40]
+    username = login_name_normalise(username)
     over_limit = _password_request_over_limit(username=username, request=request)
     user = User.objects.filter(username=username).first()
     if over_limit or user is None or not user.is_active:
@@ -498,8 +498,10 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
 #   peak (docs/SECURITY.md), which stops one address trying name after name.
 
 
-def _login_name(username: str | None) -> str:
-    return (username or "").strip().lower()[:150]
+def login_name_normalise(username: str | None) -> str:
+    """A login name as typed, the way every limit and lookup keys it: trimmed, lower case, at most a login name's
+    length (the login form refuses a longer one before any limit is asked)."""
+    return (username or "").strip().lower()[: User._meta.get_field("username").max_length]
 
 
 def _address_windows(request: HttpRequest | None):
@@ -512,7 +514,7 @@ def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) 
     """Asked before the password is checked: a Dutch message when this attempt may not be tried now, else None.
     Refused attempts check no password and are audited; the answer is the same for every kind of login name."""
     limits = settings.PORTERO_LOGIN_LIMITS
-    name = _login_name(username)
+    name = login_name_normalise(username)
     for key, window in _address_windows(request):
         seconds = rate_limit_reached(key, **window)
         if seconds:
@@ -555,7 +557,7 @@ def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
     for key, window in _address_windows(request):
         rate_limit_exceeded(key, **window)
     forget = settings.PORTERO_LOGIN_LIMITS["per_login_name"]["forget_seconds"]
-    backoff_failure(f"login:name:{_login_name(username)}", forget_seconds=forget)
+    backoff_failure(f"login:name:{login_name_normalise(username)}", forget_seconds=forget)
 
 
 @transaction.atomic
@@ -804,7 +806,7 @@ def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | N
     # An address this login name fully logged in from (password and code) skips its delay for a while: the owner
     # at their usual desk is not slowed by a guesser elsewhere.
     days = settings.PORTERO_LOGIN_LIMITS["known_address_days"]
-    mark(f"login:known:{_login_name(user.username)}:{client_address(request)}", seconds=days * 24 * 60 * 60)
+    mark(f"login:known:{login_name_normalise(user.username)}:{client_address(request)}", seconds=days * 24 * 60 * 60)
     audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
 
 
