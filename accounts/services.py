@@ -504,10 +504,9 @@ def login_name_normalise(username: str | None) -> str:
     return (username or "").strip().lower()[: User._meta.get_field("username").max_length]
 
 
-def _address_windows(request: HttpRequest | None):
-    address = client_address(request) or "onbekend"
+def _address_windows(address: str | None):
     for window in settings.PORTERO_LOGIN_LIMITS["per_address"]:
-        yield f"login:ip{window['window_seconds']}:{address}", window
+        yield f"login:ip{window['window_seconds']}:{address or 'onbekend'}", window
 
 
 def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) -> str | None:
@@ -515,7 +514,8 @@ def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) 
     Refused attempts check no password and are audited; the answer is the same for every kind of login name."""
     limits = settings.PORTERO_LOGIN_LIMITS
     name = login_name_normalise(username)
-    for key, window in _address_windows(request):
+    address = client_address(request)
+    for key, window in _address_windows(address):
         seconds = rate_limit_reached(key, **window)
         if seconds:
             _login_refused_audit(username, request, "address_limit")
@@ -527,7 +527,7 @@ def login_attempt_refusal(*, username: str, request: HttpRequest | None = None) 
                 "minuten opnieuw.",
                 minutes,
             ) % {"minutes": minutes}
-    if marked(f"login:known:{name}:{client_address(request)}"):
+    if marked(f"login:known:{name}:{address}"):
         return None
     per_name = limits["per_login_name"]
     seconds = backoff_try(f"login:name:{name}", free=per_name["free"], max_seconds=per_name["max_seconds"])
@@ -554,7 +554,7 @@ def login_failed(*, username: str, request: HttpRequest | None = None) -> None:
     username = username or ""
     target = User.objects.filter(username=username).first()
     audit_log(Action.LOGIN_FAILED, target=target, request=request, username=username[:40])
-    for key, window in _address_windows(request):
+    for key, window in _address_windows(client_address(request)):
         rate_limit_exceeded(key, **window)
     forget = settings.PORTERO_LOGIN_LIMITS["per_login_name"]["forget_seconds"]
     backoff_failure(f"login:name:{login_name_normalise(username)}", forget_seconds=forget)
