@@ -32,6 +32,7 @@ from aanvragen.views import posted
 from accounts.models import Organisation
 from portero.admin_search import PostSearchAdminMixin
 from portero.fields import limited_form_field
+from portero.forms import add_service_errors
 
 
 class ClientDataAdmin(PostSearchAdminMixin, admin.ModelAdmin):
@@ -367,15 +368,6 @@ class AanvraagAdmin(ClientDataAdmin):
 
 
 # --- Steekproeven (spot checks) ---
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError shown next to the form's fields (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def form_page(model_admin: admin.ModelAdmin, request, template: str, title: str, form: forms.Form) -> TemplateResponse:

@@ -19,6 +19,7 @@ from two_factor.utils import default_device
 from accounts import selectors, services
 from accounts.forms import LiftSuspensionForm, OrganisationWithAdminForm
 from accounts.models import AuditEvent, EmailDomain, Organisation, User
+from portero.forms import add_service_errors
 
 # The CIZ werkplek's name, in place of Django's "Django-beheer" (its look: templates/admin/base_site.html).
 admin.site.site_header = _("Portero — CIZ-beheer")
@@ -125,7 +126,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                     user=request.user, organisation_id=organisation.pk, note=form.cleaned_data["note"], request=request
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 self.message_user(
                     request,
@@ -163,7 +164,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                     **form.service_arguments(), created_by=request.user, request=request
                 )
             except ValidationError as exc:
-                form.add_service_errors(exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -190,16 +190,6 @@ class OrganisationWithAdminForm(forms.Form):
             },
         }
 
-    def add_service_errors(self, error) -> None:
-        """Put the service's ValidationError next to the matching fields."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            field = key if key in self.fields else None
-            for message in messages:
-                self.add_error(field, message)
-
 
 class LiftSuspensionForm(forms.Form):
     """CIZ staff: the reason for lifting an organisation's suspension (accounts.services checks it is given)."""
@@ -211,8 +201,6 @@ class LiftSuspensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Waarom de toegang weer open gaat: met wie er contact is geweest en wat er is veranderd."),
     )
-
-    add_service_errors = OrganisationWithAdminForm.add_service_errors
 
 
 class PhoneNumberSetupForm(forms.Form):

@@ -83,12 +83,3 @@ class UserDeleteForm(KiesChoicesMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vul de reden van verwijderen in.")},
     )
-
-
-def add_service_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError next to its field (or above the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

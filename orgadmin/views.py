@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, ROLE_LABELS
 from orgadmin import selectors, services
 from orgadmin.decorators import org_admin_required
-from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm, add_service_errors
+from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm
+from portero.forms import add_service_errors
 from portero.hosts import AANVRAAG, absolute_url
 
 USERS_PER_PAGE = 25

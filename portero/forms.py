@@ -29,6 +29,15 @@ YEAR_FOUR_DIGITS = _("Vul het jaar in met 4 cijfers, bijvoorbeeld 1940.")
 ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError shown next to the form's fields, or above the form when it names no field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
 def _with_hint(help_text, hint):
     return format_lazy("{} {}", help_text, hint) if help_text else hint
 
