@@ -280,7 +280,7 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
         paths = [
             "/", "/aanvragen/", "/beheer/gebruikers/", "/aanvragen/?status=ingediend", "/clienten/zoeken/",
             "/beheer/organisatie/", "/", "/beheer/gebruikers/?zoeken=jan&verwijderd=on", "/aanvragen/nieuw/",
-            "/beheer/", "/inloggen/", "/beheer/gebruikers/?sort=-laatste_inlog&pagina=7", "/healthz",
+            "/beheer/", "/wachtwoord/wijzigen/", "/beheer/gebruikers/?sort=-laatste_inlog&pagina=7", "/healthz",
             "/aanvragen/?pagina=3", "/beheer/gebruikers/?zoeken=vries&sort=naam", "/bench/bare/",
         ]  # fmt: skip
         for path in paths:
