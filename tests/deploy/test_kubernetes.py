@@ -129,6 +129,15 @@ def test_every_container_is_locked_down(overlay):
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_app_runs_as_the_image_user(overlay):
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    (user,) = re.findall(r"^USER (\d+):(\d+)$", dockerfile, re.M)
+    for obj, spec in app_pods(render(overlay)):
+        pod = spec["securityContext"]
+        assert (str(pod["runAsUser"]), str(pod["runAsGroup"])) == user, obj["metadata"]["name"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_what_must_be_written_is_an_empty_dir_or_a_volume(overlay):
     """The root file system is read-only: /tmp and /app/var of the app are emptyDirs (a volume for attachments)."""
     for obj, spec in app_pods(render(overlay)):
