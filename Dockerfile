@@ -1,7 +1,7 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-RUN useradd --create-home --uid 1000 portero
+RUN groupadd --gid 1000 portero && useradd --create-home --uid 1000 --gid 1000 portero
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
