@@ -382,6 +382,20 @@ def test_the_migration_job_applies_the_migrations_of_the_image():
     assert spec["containers"][0]["image"] == web["containers"][0]["image"]
 
 
+def test_the_migration_step_can_be_applied_before_the_rollout():
+    """docs/OPERATIONS.md applies `component in (config,migrate)` first: the Job with every ConfigMap and Secret
+    it reads (but the database's, which the operator makes)."""
+    objects = render("production")
+    labels = {(o["kind"], o["metadata"]["name"]): o["metadata"].get("labels", {}) for o in objects}
+    first = {key for key, label in labels.items() if label.get("app.kubernetes.io/component") in ("config", "migrate")}
+    spec = named(objects, "Job", "portero-migrate")["spec"]["template"]["spec"]
+    needed = {("ConfigMap", ref["configMapRef"]["name"]) for ref in spec["containers"][0]["envFrom"]}
+    needed |= {("Secret", v["secret"]["secretName"]) for v in spec["volumes"] if "secret" in v}
+    assert needed - {("Secret", "portero-db-app")} <= first
+    assert ("Job", "portero-migrate") in first
+    assert not [name for kind, name in first if kind == "Deployment"]
+
+
 # --- network --------------------------------------------------------------------------------------------------
 
 
