@@ -383,16 +383,16 @@ else:
     )
 
 # --- Aanvragen ----------------------------------------------------------------------------------
-# A consent declared by an organisation is reused this many days after the form was signed (DOMAIN §8).
+# A consent declared by an organisation is reused this many days after the form was signed.
 PORTERO_CONSENT_VALID_DAYS = env_int("PORTERO_CONSENT_VALID_DAYS", 365)
 PORTERO_ATTACHMENT_MAX_BYTES = env_int("PORTERO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Attachments hold medical data: stored outside MEDIA_ROOT, never served under a public URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-# Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden' (DOMAIN §4.1).
+# Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden'.
 PORTERO_DEADLINE_WEEKS = 6
 PORTERO_DEADLINE_WEEKS_URGENT = 2
 # Spot checks on consents: days the organisation gets to produce the signed forms, and how many spot checks
-# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use (DOMAIN §2.4).
+# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use.
 PORTERO_SPOT_CHECK_REPLY_DAYS = 14
 PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
 
