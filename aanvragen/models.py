@@ -1,13 +1,11 @@
 """CIZ's client register, consents, the NEN 7513 access log, and the applications with their history."""
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen.choices import (
@@ -35,20 +33,16 @@ from portero.fields import LONG_TEXT, SHORT_TEXT, LimitedTextField, max_length_c
 from portero.validators import agb_validator, postcode_validator
 
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Attachments live outside MEDIA_ROOT and have no URL: they are served only through a scoped view."""
+class PrivateStorage(LazyObject):
+    """The storage of attachments, STORAGES["private"]: the file system or object storage, chosen in settings.
 
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
+    Its migrations name only this class, whatever the setting; attachments have no URL on either."""
 
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
+    def _setup(self):
+        self._wrapped = storages["private"]
 
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
+    def deconstruct(self):
+        return ("aanvragen.models.PrivateStorage", (), {})
 
 
 private_storage = PrivateStorage()

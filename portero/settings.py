@@ -353,18 +353,46 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Private attachments (aanvragen.models.PrivateStorage): the file system under PRIVATE_MEDIA_ROOT, or with
+# PORTERO_PRIVATE_STORAGE=s3 a bucket of S3-compatible object storage, objects private and encrypted at rest.
+PORTERO_PRIVATE_STORAGE = env_str("PORTERO_PRIVATE_STORAGE", "filesystem")
+if PORTERO_PRIVATE_STORAGE == "filesystem":
+    STORAGES["private"] = {"BACKEND": "portero.storage.PrivateFileSystemStorage"}
+elif PORTERO_PRIVATE_STORAGE == "s3":
+    if not env_str("PORTERO_S3_BUCKET"):
+        raise ImproperlyConfigured("PORTERO_PRIVATE_STORAGE=s3 needs PORTERO_S3_BUCKET.")
+    STORAGES["private"] = {
+        "BACKEND": "portero.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("PORTERO_S3_BUCKET"),
+            "endpoint_url": env_str("PORTERO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("PORTERO_S3_REGION") or None,
+            # Unset: boto3's own chain (e.g. a workload identity of the platform).
+            "access_key": env_str("PORTERO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("PORTERO_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("PORTERO_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"PORTERO_PRIVATE_STORAGE={PORTERO_PRIVATE_STORAGE!r} is unknown; choose filesystem or s3."
+    )
 
 # --- Aanvragen ----------------------------------------------------------------------------------
-# A consent declared by an organisation is reused this many days after the form was signed (DOMAIN §8).
+# A consent declared by an organisation is reused this many days after the form was signed.
 PORTERO_CONSENT_VALID_DAYS = env_int("PORTERO_CONSENT_VALID_DAYS", 365)
 PORTERO_ATTACHMENT_MAX_BYTES = env_int("PORTERO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Attachments hold medical data: stored outside MEDIA_ROOT, never served under a public URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
-# Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden' (DOMAIN §4.1).
+# Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden'.
 PORTERO_DEADLINE_WEEKS = 6
 PORTERO_DEADLINE_WEEKS_URGENT = 2
 # Spot checks on consents: days the organisation gets to produce the signed forms, and how many spot checks
-# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use (DOMAIN §2.4).
+# with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use.
 PORTERO_SPOT_CHECK_REPLY_DAYS = 14
 PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
 
