@@ -361,6 +361,15 @@ def test_production_scales_out_and_keeps_web_available():
     assert redis["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "data"
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_a_deployment_an_autoscaler_manages_leaves_its_replicas_to_it(overlay):
+    """With both, every `kubectl apply` would reset the count the autoscaler chose to the manifest's number."""
+    objects = render(overlay)
+    for hpa in of_kind(objects, "HorizontalPodAutoscaler"):
+        deployment = named(objects, "Deployment", hpa["spec"]["scaleTargetRef"]["name"])
+        assert "replicas" not in deployment["spec"], deployment["metadata"]["name"]
+
+
 def test_the_test_overlay_runs_one_of_each():
     objects = render("test")
     assert not of_kind(objects, "HorizontalPodAutoscaler") and not of_kind(objects, "PodDisruptionBudget")
