@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from aanvragen import services
-from aanvragen.admin import SanctionForm, SpotCheckItemForm, StatusChangeForm
+from aanvragen.admin.aanvraag import StatusChangeForm
+from aanvragen.admin.steekproeven import SanctionForm, SpotCheckItemForm
 from aanvragen.models import Aanvraag, AanvraagStatusChange, OrganisationSanction, SpotCheckItem
 from accounts.forms import OrganisationWithAdminForm
 from tests.aanvragen.helpers import STEP_DATA, WZD_STEP_DATA, step_url, submitted_aanvraag
