@@ -154,10 +154,10 @@ class Aanvraag(models.Model):
     behandelaar_naam = models.CharField(_("naam behandelaar"), max_length=200, blank=True)
     behandelaar_functie = models.CharField(_("functie behandelaar"), max_length=200, blank=True)
 
-    # Combination application: a Wlz application with an art. 21 part in the same submission (DOMAIN.md §4.3)
+    # Combination application: a Wlz application with an art. 21 part in the same submission
     combinatie = models.BooleanField(_("gecombineerd met een Wzd-toets artikel 21-aanvraag"), default=False)
 
-    # Wzd artikel 21 (DOMAIN.md §4.3)
+    # Wzd artikel 21: besluit tot opname en verblijf (Wzd art. 21 and 22)
     verblijft_in_accommodatie = models.BooleanField(
         _("de cliënt verblijft al in een accommodatie"), null=True, blank=True
     )
@@ -177,7 +177,7 @@ class Aanvraag(models.Model):
         _("AGB-code van de locatie"), max_length=8, blank=True, validators=[agb_validator]
     )
 
-    # Partnerverblijf (DOMAIN.md §4.4): the partner; the indicated client is client_bsn above.
+    # Partnerverblijf (Wlz art. 3.1.2): the partner; the indicated client is client_bsn above.
     partner_bsn = models.CharField(_("BSN partner"), max_length=9, blank=True, validators=[validate_bsn])
     partner_initials = models.CharField(_("voorletters partner"), max_length=20, blank=True)
     partner_name_prefix = models.CharField(_("tussenvoegsels partner"), max_length=30, blank=True)
@@ -277,8 +277,8 @@ class AanvraagStatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-# The extension of each accepted type, as detected from the file's first bytes (services.bijlage_content_type): the
-# stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
+# The extension of each accepted type, as detected from the file's first bytes (services.aanvraag.bijlage_content_type):
+# the stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
 # stored and served as a .pdf).
 BIJLAGE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 

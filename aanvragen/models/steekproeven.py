@@ -84,7 +84,8 @@ class SpotCheckItem(models.Model):
 
 
 class OrganisationSanction(models.Model):
-    """A sanction decision (DOMAIN.md §2.4): a warning after contact, or the suspension of the organisation."""
+    """A sanction decision under CIZ's sanctiebeleid for Portero: a warning after contact, or the suspension of the
+    organisation."""
 
     class Kind(models.TextChoices):
         MISBRUIK = "misbruik", _("Misbruik")

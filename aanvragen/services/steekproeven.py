@@ -225,9 +225,9 @@ def organisation_suspend(
     spot_check: SpotCheck | None = None,
     request: HttpRequest | None = None,
 ) -> OrganisationSanction:
-    """'Organisatie opschorten' (DOMAIN.md §2.4): misuse closes access at once, by a staff decision; careless use
-    only when selectors.suspension_advice says it happened again after contact. Its users can then no longer log
-    in (accounts.services.login_refusal) nor submit (selectors.submit_refusal)."""
+    """'Organisatie opschorten' (CIZ's sanctiebeleid for Portero): misuse closes access at once, by a staff
+    decision; careless use only when selectors.suspension_advice says it happened again after contact. Its users can
+    then no longer log in (accounts.services.login_refusal) nor submit (selectors.submit_refusal)."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     note = _sanction_checked(organisation=organisation, kind=kind, note=note, spot_check=spot_check)
     if organisation.is_suspended:
