@@ -16,12 +16,8 @@ from aanvragen.models.clients import AccessLogEntry, Client, ClientConsent, Indi
 from accounts.models import User
 from portero.client_ip import client_address
 
-# Which consent each client-data action needs; one kind never stands in for another.
-ACTION_CONSENT = {
-    AccessAction.NAW_INZIEN: ConsentKind.NAW_INZIEN,
-    AccessAction.INDICATIE_RAADPLEGEN: ConsentKind.INDICATIE_RAADPLEGEN,
-    AccessAction.INDICATIEGEGEVENS_OVERNEMEN: ConsentKind.INDICATIEGEGEVENS_OVERNEMEN,
-}
+# Which consent each client-data action needs: the consent of the same name; one kind never stands in for another.
+ACTION_CONSENT = {AccessAction(kind.value): kind for kind in ConsentKind}
 
 
 class ConsentRequired(PermissionDenied):
