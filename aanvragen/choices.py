@@ -1,11 +1,25 @@
+"""The choices of aanvragen: the application types, the iWlz code lists, the consents and access-log actions, and the
+application's statuses, signers and attachment kinds."""
+
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Profile
 
 
+def code_list(name: str, doc: str, table: str) -> type[models.TextChoices]:
+    """TextChoices from a code list written as data: a row per code with the code, the member's name and the Dutch
+    label, separated by two or more spaces."""
+    rows = [re.split(r"\s{2,}", row.strip(), maxsplit=2) for row in table.strip().splitlines()]
+    choices = models.TextChoices(name, [(member, (code, _(label))) for code, member, label in rows], module=__name__)
+    choices.__doc__ = doc
+    return choices
+
+
 class AanvraagSoort(models.TextChoices):
-    """The application types of the seeds' profile table (chapter 3.4)."""
+    """The application types an organisation's profile can allow (the profile's 'Actieve rollen')."""
 
     WLZ = "wlz", _("Reguliere Wlz-aanvraag")
     WZD_ARTIKEL_21 = "wzd21", _("Wzd-toets artikel 21-aanvraag")
@@ -17,7 +31,7 @@ PROFILE_AANVRAAGSOORTEN = {
     Profile.BASIS: (AanvraagSoort.WLZ, AanvraagSoort.WZD_ARTIKEL_21),
     Profile.VOLLEDIG: (AanvraagSoort.WLZ, AanvraagSoort.WZD_ARTIKEL_21, AanvraagSoort.PARTNERVERBLIJF),
 }
-# How the seeds' profile table ('Actieve rollen', chapter 3.4) names each type.
+# How the profile's 'Actieve rollen' name each type.
 ROLE_LABELS = {
     AanvraagSoort.WLZ: _("Reguliere Wlz-aanvragen"),
     AanvraagSoort.WZD_ARTIKEL_21: _("Wzd-toets artikel 21-aanvragen"),
@@ -25,144 +39,162 @@ ROLE_LABELS = {
 }
 
 
-# --- iWlz code lists (DOMAIN.md §5) -----------------------------------------------------------------
+# --- iWlz code lists (iStandaarden, iWlz-codelijsten): code, member, label ------------------------------
 
 
-class Zorgprofiel(models.TextChoices):
-    """COD163 zorgzwaartepakket / zorgprofiel."""
-
-    VV1 = "750", "1VV"
-    VV2 = "751", "2VV"
-    VV3 = "752", "3VV"
-    VV4 = "753", _("4VV beschut wonen, intensieve begeleiding en uitgebreide verzorging")
-    VV5 = "754", _("5VV beschermd wonen, intensieve dementiezorg")
-    VV6 = "755", _("6VV beschermd wonen, intensieve verzorging en verpleging")
-    VV7 = "756", _("7VV zeer intensieve zorg, nadruk op begeleiding")
-    VV8 = "757", _("8VV zeer intensieve zorg, nadruk op verzorging/verpleging")
-    VV9 = "758", _("9VV herstelgerichte behandeling")
-    VV9A = "190", _("9VV A geriatrische revalidatie")
-    VV9B = "191", _("9VV B herstelgerichte behandeling")
-    VV10 = "759", _("10VV palliatief-terminaal")
-    VG1 = "800", "1VG"
-    VG2 = "802", "2VG"
-    VG3 = "804", "3VG"
-    VG4 = "806", "4VG"
-    VG5 = "808", "5VG"
-    VG6 = "810", "6VG"
-    VG7 = "812", "7VG"
-    VG8 = "814", "8VG"
-    LG1 = "820", "1LG"
-    LG2 = "822", "2LG"
-    LG3 = "824", "3LG"
-    LG4 = "826", "4LG"
-    LG5 = "828", "5LG"
-    LG6 = "830", "6LG"
-    LG7 = "832", "7LG"
-    LVG1 = "780", "1LVG"
-    LVG2 = "781", "2LVG"
-    LVG3 = "782", "3LVG"
-    LVG4 = "783", "4LVG"
-    LVG5 = "784", "5LVG"
-    SGLVG1 = "790", "1SGLVG"
-    ZGVIS1 = "840", "1ZGvis"
-    ZGVIS2 = "842", "2ZGvis"
-    ZGVIS3 = "844", "3ZGvis"
-    ZGVIS4 = "846", "4ZGvis"
-    ZGVIS5 = "848", "5ZGvis"
-    ZGAUD1 = "850", "1ZGaud"
-    ZGAUD2 = "852", "2ZGaud"
-    ZGAUD3 = "854", "3ZGaud"
-    ZGAUD4 = "856", "4ZGaud"
-    GGZB1 = "860", "1GGZ B"
-    GGZB2 = "862", "2GGZ B"
-    GGZB3 = "864", "3GGZ B"
-    GGZB4 = "766", "4GGZ B"
-    GGZB5 = "768", "5GGZ B"
-    GGZB6 = "770", "6GGZ B"
-    GGZB7 = "772", "7GGZ B"
-    GGZC1 = "760", "1GGZ C"
-    GGZC2 = "762", "2GGZ C"
-    GGZC3 = "764", "3GGZ C"
-    GGZC4 = "866", "4GGZ C"
-    GGZC5 = "868", "5GGZ C"
-    GGZC6 = "870", "6GGZ C"
-    GGZW1 = "880", "1GGZ W"
-    GGZW2 = "882", "2GGZ W"
-    GGZW3 = "884", "3GGZ W"
-    GGZW4 = "886", "4GGZ W"
-    GGZW5 = "888", "5GGZ W"
-    WLZ_INDICEERBAAR = "996", _("Wlz-indiceerbaar")
-    ZZP0 = "999", _("ZZP0: Partnerverblijf")
-
-
-class Leveringsvorm(models.TextChoices):
-    """COD578 leveringsvorm."""
-
-    PGB = "2", _("PGB")
-    VERBLIJF = "4", _("Verblijf")
-    VPT = "5", _("VPT (volledig pakket thuis)")
-    MPT = "7", _("MPT (modulair pakket thuis)")
-    DTV = "8", _("Deeltijdverblijf")
-    VERKEERDE_BED = "9", _("Verkeerde bed")
+Zorgprofiel = code_list(
+    "Zorgprofiel",
+    "COD163 zorgzwaartepakket / zorgprofiel.",
+    """
+    750  VV1               1VV
+    751  VV2               2VV
+    752  VV3               3VV
+    753  VV4               4VV beschut wonen, intensieve begeleiding en uitgebreide verzorging
+    754  VV5               5VV beschermd wonen, intensieve dementiezorg
+    755  VV6               6VV beschermd wonen, intensieve verzorging en verpleging
+    756  VV7               7VV zeer intensieve zorg, nadruk op begeleiding
+    757  VV8               8VV zeer intensieve zorg, nadruk op verzorging/verpleging
+    758  VV9               9VV herstelgerichte behandeling
+    190  VV9A              9VV A geriatrische revalidatie
+    191  VV9B              9VV B herstelgerichte behandeling
+    759  VV10              10VV palliatief-terminaal
+    800  VG1               1VG
+    802  VG2               2VG
+    804  VG3               3VG
+    806  VG4               4VG
+    808  VG5               5VG
+    810  VG6               6VG
+    812  VG7               7VG
+    814  VG8               8VG
+    820  LG1               1LG
+    822  LG2               2LG
+    824  LG3               3LG
+    826  LG4               4LG
+    828  LG5               5LG
+    830  LG6               6LG
+    832  LG7               7LG
+    780  LVG1              1LVG
+    781  LVG2              2LVG
+    782  LVG3              3LVG
+    783  LVG4              4LVG
+    784  LVG5              5LVG
+    790  SGLVG1            1SGLVG
+    840  ZGVIS1            1ZGvis
+    842  ZGVIS2            2ZGvis
+    844  ZGVIS3            3ZGvis
+    846  ZGVIS4            4ZGvis
+    848  ZGVIS5            5ZGvis
+    850  ZGAUD1            1ZGaud
+    852  ZGAUD2            2ZGaud
+    854  ZGAUD3            3ZGaud
+    856  ZGAUD4            4ZGaud
+    860  GGZB1             1GGZ B
+    862  GGZB2             2GGZ B
+    864  GGZB3             3GGZ B
+    766  GGZB4             4GGZ B
+    768  GGZB5             5GGZ B
+    770  GGZB6             6GGZ B
+    772  GGZB7             7GGZ B
+    760  GGZC1             1GGZ C
+    762  GGZC2             2GGZ C
+    764  GGZC3             3GGZ C
+    866  GGZC4             4GGZ C
+    868  GGZC5             5GGZ C
+    870  GGZC6             6GGZ C
+    880  GGZW1             1GGZ W
+    882  GGZW2             2GGZ W
+    884  GGZW3             3GGZ W
+    886  GGZW4             4GGZ W
+    888  GGZW5             5GGZ W
+    996  WLZ_INDICEERBAAR  Wlz-indiceerbaar
+    999  ZZP0              ZZP0: Partnerverblijf
+    """,
+)
 
 
-class VoorkeurClient(models.TextChoices):
-    """COD999 voorkeur cliënt (the care wish on the application)."""
+Leveringsvorm = code_list(
+    "Leveringsvorm",
+    "COD578 leveringsvorm.",
+    """
+    2  PGB            PGB
+    4  VERBLIJF       Verblijf
+    5  VPT            VPT (volledig pakket thuis)
+    7  MPT            MPT (modulair pakket thuis)
+    8  DTV            Deeltijdverblijf
+    9  VERKEERDE_BED  Verkeerde bed
+    """,
+)
 
-    PGB = "2", _("PGB")
-    ZORG_THUIS = "3", _("Zorg thuis (nog niet gekozen hoe)")
-    VERBLIJF = "4", _("Verblijf in een instelling")
-    VPT = "5", _("VPT (volledig pakket thuis)")
-    PGB_MPT = "6", _("PGB en MPT")
-    MPT = "7", _("MPT (modulair pakket thuis)")
-    VPT_PGB = "8", _("VPT en PGB")
-    VERBLIJF_PGB = "9", _("Verblijf en PGB")
-    DEELTIJDVERBLIJF = "10", _("Deeltijdverblijf")
+
+VoorkeurClient = code_list(
+    "VoorkeurClient",
+    "COD999 voorkeur cliënt (the care wish on the application).",
+    """
+    2   PGB               PGB
+    3   ZORG_THUIS        Zorg thuis (nog niet gekozen hoe)
+    4   VERBLIJF          Verblijf in een instelling
+    5   VPT               VPT (volledig pakket thuis)
+    6   PGB_MPT           PGB en MPT
+    7   MPT               MPT (modulair pakket thuis)
+    8   VPT_PGB           VPT en PGB
+    9   VERBLIJF_PGB      Verblijf en PGB
+    10  DEELTIJDVERBLIJF  Deeltijdverblijf
+    """,
+)
 
 
-# An opnamedatum only makes sense when the client is admitted to an instelling (DOMAIN.md §4.1).
+# An opnamedatum only makes sense when the client is admitted to an instelling (the Wlz application form).
 VOORKEUR_MET_VERBLIJF = {VoorkeurClient.VERBLIJF, VoorkeurClient.VERBLIJF_PGB, VoorkeurClient.DEELTIJDVERBLIJF}
 
 
-class Grondslag(models.TextChoices):
-    """COD736 grondslag."""
-
-    SOMATISCH = "01", _("Somatische aandoening")
-    PSYCHOGERIATRISCH = "02", _("Psychogeriatrische aandoening")
-    PSYCHIATRISCH = "03", _("Psychische stoornis")
-    LICHAMELIJK = "04", _("Lichamelijke handicap")
-    VERSTANDELIJK = "05", _("Verstandelijke handicap")
-    ZINTUIGLIJK = "06", _("Zintuiglijke handicap")
-    PSYCHOSOCIAAL = "07", _("Psychosociaal")
-
-
-class Prognose(models.TextChoices):
-    """COD737 prognose."""
-
-    HERSTEL = "1", _("Volledig herstel binnen 1 jaar")
-    GEDEELTELIJK_HERSTEL = "2", _("Gedeeltelijk herstel binnen 1 jaar")
-    STABIEL = "3", _("Stabiel")
-    VERSLECHTERING = "4", _("Verslechtering verwacht binnen 1 jaar")
-    ONBEKEND = "5", _("Onbekend")
+Grondslag = code_list(
+    "Grondslag",
+    "COD736 grondslag.",
+    """
+    01  SOMATISCH          Somatische aandoening
+    02  PSYCHOGERIATRISCH  Psychogeriatrische aandoening
+    03  PSYCHIATRISCH      Psychische stoornis
+    04  LICHAMELIJK        Lichamelijke handicap
+    05  VERSTANDELIJK      Verstandelijke handicap
+    06  ZINTUIGLIJK        Zintuiglijke handicap
+    07  PSYCHOSOCIAAL      Psychosociaal
+    """,
+)
 
 
-class Relatie(models.TextChoices):
-    """COD472 soort relatie (the ones that occur on a Wlz application)."""
+Prognose = code_list(
+    "Prognose",
+    "COD737 prognose.",
+    """
+    1  HERSTEL               Volledig herstel binnen 1 jaar
+    2  GEDEELTELIJK_HERSTEL  Gedeeltelijk herstel binnen 1 jaar
+    3  STABIEL               Stabiel
+    4  VERSLECHTERING        Verslechtering verwacht binnen 1 jaar
+    5  ONBEKEND              Onbekend
+    """,
+)
 
-    PARTNER = "partner", _("Partner")
-    OUDER = "ouder", _("Ouder")
-    KIND = "kind", _("Zoon of dochter")
-    FAMILIELID = "familielid", _("Ander familielid")
-    MENTOR = "mentor", _("Mentor")
-    CURATOR = "curator", _("Curator")
-    BEWINDVOERDER = "bewindvoerder", _("Bewindvoerder")
-    VOOGD = "voogd", _("Voogd")
-    MANTELZORGER = "mantelzorger", _("Mantelzorger")
-    BUUR = "buur", _("Buurman of buurvrouw")
-    VRIEND = "vriend", _("Vriend of vriendin")
-    CLIENTONDERSTEUNER = "clientondersteuner", _("Cliëntondersteuner")
-    HUISARTS = "huisarts", _("Huisarts")
-    ZORGAANBIEDER = "zorgaanbieder", _("Medewerker zorgaanbieder")
+
+Relatie = code_list(
+    "Relatie",
+    "COD472 soort relatie (the ones that occur on a Wlz application).",
+    """
+    partner             PARTNER             Partner
+    ouder               OUDER               Ouder
+    kind                KIND                Zoon of dochter
+    familielid          FAMILIELID          Ander familielid
+    mentor              MENTOR              Mentor
+    curator             CURATOR             Curator
+    bewindvoerder       BEWINDVOERDER       Bewindvoerder
+    voogd               VOOGD               Voogd
+    mantelzorger        MANTELZORGER        Mantelzorger
+    buur                BUUR                Buurman of buurvrouw
+    vriend              VRIEND              Vriend of vriendin
+    clientondersteuner  CLIENTONDERSTEUNER  Cliëntondersteuner
+    huisarts            HUISARTS            Huisarts
+    zorgaanbieder       ZORGAANBIEDER       Medewerker zorgaanbieder
+    """,
+)
 
 
 class Geslacht(models.TextChoices):
@@ -188,15 +220,19 @@ class ConsentGivenBy(models.TextChoices):
     GEMACHTIGDE = "gemachtigde", _("Gemachtigde")
 
 
-class AccessAction(models.TextChoices):
-    ZOEKEN = "zoeken", _("Cliënt zoeken op BSN")
-    NAW_INZIEN = "naw_inzien", _("NAW-gegevens inzien")
-    INDICATIE_RAADPLEGEN = "indicatie_raadplegen", _("Indicatie raadplegen")
-    INDICATIEGEGEVENS_OVERNEMEN = "indicatiegegevens_overnemen", _("Indicatiegegevens overnemen")
-    AANVRAAG_INZIEN = "aanvraag_inzien", _("Aanvraag inzien")
-    BIJLAGE_DOWNLOADEN = "bijlage_downloaden", _("Bijlage downloaden")
-    CIZ_INZIEN = "ciz_inzien", _("CIZ-medewerker bekijkt cliënt in het CIZ-beheer")
-    CIZ_WIJZIGEN = "ciz_wijzigen", _("CIZ-medewerker wijzigt cliënt in het CIZ-beheer")
+# What the access log records. Each consent is also the one action it allows, under the same name and label.
+AccessAction = models.TextChoices(
+    "AccessAction",
+    [
+        ("ZOEKEN", ("zoeken", _("Cliënt zoeken op BSN"))),
+        *((kind.name, (kind.value, kind.label)) for kind in ConsentKind),
+        ("AANVRAAG_INZIEN", ("aanvraag_inzien", _("Aanvraag inzien"))),
+        ("BIJLAGE_DOWNLOADEN", ("bijlage_downloaden", _("Bijlage downloaden"))),
+        ("CIZ_INZIEN", ("ciz_inzien", _("CIZ-medewerker bekijkt cliënt in het CIZ-beheer"))),
+        ("CIZ_WIJZIGEN", ("ciz_wijzigen", _("CIZ-medewerker wijzigt cliënt in het CIZ-beheer"))),
+    ],
+    module=__name__,
+)
 
 
 class AccessOutcome(models.TextChoices):
@@ -208,7 +244,7 @@ class AccessOutcome(models.TextChoices):
 
 
 class AanvraagStatus(models.TextChoices):
-    """DOMAIN.md §7."""
+    """From concept to CIZ's decision; while 'onvolledig' the decision term is suspended."""
 
     CONCEPT = "concept", _("Concept")
     INGEDIEND = "ingediend", _("Ingediend")
@@ -247,7 +283,7 @@ class WlzAanvraagType(models.TextChoices):
 
 
 class AanvragerRol(models.TextChoices):
-    """Who signs the application (DOMAIN.md §4.1)."""
+    """Who signs the application: for Wlz as the CIZ's signing rules say, for art. 21 as Wzd art. 22 lid 1 says."""
 
     CLIENT = "client", _("De cliënt zelf")
     WETTELIJK_VERTEGENWOORDIGER = (
@@ -257,7 +293,7 @@ class AanvragerRol(models.TextChoices):
     GEMACHTIGDE = "gemachtigde", _("Gemachtigde (met machtigingsformulier)")
     OUDER_MET_GEZAG = "ouder_met_gezag", _("Ouder met gezag")
     VOOGD = "voogd", _("Voogd")
-    # The other aanvragers of Wzd art. 22 lid 1 (DOMAIN.md §4.3); partner and family also sign a combination.
+    # The other aanvragers of Wzd art. 22 lid 1; partner and family also sign a combination.
     PARTNER = "partner", _("Echtgenoot, geregistreerd partner of levensgezel")
     FAMILIELID = "familielid", _("Meerderjarig familielid tot en met de tweede graad")
     ZORGAANBIEDER = "zorgaanbieder", _("De zorgaanbieder (uw organisatie)")
@@ -265,7 +301,7 @@ class AanvragerRol(models.TextChoices):
 
 
 A = AanvragerRol
-# Who may sign each kind of application; the form shows these, services.aanvraag_errors explains a wrong choice.
+# Who may sign each kind of application; the form shows these, rules.aanvraag_errors explains a wrong choice.
 AANVRAGER_ROLLEN_WLZ = (A.CLIENT, A.WETTELIJK_VERTEGENWOORDIGER, A.GEMACHTIGDE, A.OUDER_MET_GEZAG, A.VOOGD)
 AANVRAGER_ROLLEN_WZD = (
     A.PARTNER,
@@ -277,20 +313,23 @@ AANVRAGER_ROLLEN_WZD = (
     A.WZD_FUNCTIONARIS,
     A.GEMACHTIGDE,
 )
-# Family may sign a combination's Wlz part without a machtiging (DOMAIN.md §4.1).
+# Family may sign a combination's Wlz part without a machtiging (CIZ's extra signing agreements for the Wlz).
 FAMILIE_ROLLEN = (A.PARTNER, A.FAMILIELID)
 # Only these may authorise someone else for an art. 21 application; the provider and Wzd-functionaris may not.
 WZD_MACHTIGERS = (A.PARTNER, A.WETTELIJK_VERTEGENWOORDIGER, A.OUDER_MET_GEZAG, A.VOOGD, A.FAMILIELID)
 
 
-class WzdVerklaring(models.TextChoices):
-    """COD127 WzdVerklaring: CIZ's outcome of an art. 21 application."""
-
-    AANGEWEZEN = "1", _("1 — Opname en verblijf op grond van artikel 21 is aangewezen")
-    NIET_AANGEWEZEN = "2", _("2 — Opname en verblijf is niet aangewezen")
-    NIET_AANGEWEZEN_BEREID = "3", _("3 — Niet aangewezen, de cliënt is bereid")
-    NIET_AANGEWEZEN_VERZET = "4", _("4 — Niet aangewezen, de cliënt verzet zich")
-    ONBEKEND = "9", _("9 — Onbekend")
+WzdVerklaring = code_list(
+    "WzdVerklaring",
+    "COD127 WzdVerklaring: CIZ's outcome of an art. 21 application.",
+    """
+    1  AANGEWEZEN              1 — Opname en verblijf op grond van artikel 21 is aangewezen
+    2  NIET_AANGEWEZEN         2 — Opname en verblijf is niet aangewezen
+    3  NIET_AANGEWEZEN_BEREID  3 — Niet aangewezen, de cliënt is bereid
+    4  NIET_AANGEWEZEN_VERZET  4 — Niet aangewezen, de cliënt verzet zich
+    9  ONBEKEND                9 — Onbekend
+    """,
+)
 
 
 class PartnerRelatie(models.TextChoices):

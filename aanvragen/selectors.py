@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, AanvraagSoort, AanvraagStatus, Leveringsvorm, WzdVerklaring
-from aanvragen.models import Aanvraag, Bijlage, ClientConsent, Indicatie, OrganisationSanction, SpotCheck, SpotCheckItem
+from aanvragen.models.aanvraag import Aanvraag, Bijlage
+from aanvragen.models.clients import ClientConsent, Indicatie
+from aanvragen.models.steekproeven import OrganisationSanction, SpotCheck, SpotCheckItem
 from accounts.models import Organisation, User
 from accounts.selectors import OrganisationClosed, organisation_closed
 
@@ -29,6 +31,8 @@ def organisation_of(user: User) -> Organisation:
 
 
 def aanvraagsoorten_allowed(organisation: Organisation) -> tuple[str, ...]:
+    """The application types the organisation's profile allows: the one read of PROFILE_AANVRAAGSOORTEN, for the
+    aanvraag site, its services and the beheer site's organisation page."""
     return PROFILE_AANVRAAGSOORTEN.get(organisation.profile, ())
 
 
@@ -207,7 +211,7 @@ def spot_check_candidates(*, organisation: Organisation, period_from: date, peri
 
 @dataclass(frozen=True)
 class SuspensionAdvice:
-    """The sanction rule for careless use (onzorgvuldig gebruik, DOMAIN.md §2.4), applied to spot checks.
+    """The sanction rule for careless use (onzorgvuldig gebruik, CIZ's sanctiebeleid), applied to spot checks.
 
     Every closed spot check with at least one 'niet in orde' counts once, however many declarations failed.
     Suspension is advised when the organisation failed at least PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION

@@ -6,8 +6,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from aanvragen import selectors, services
-from aanvragen.models import Aanvraag
+from aanvragen import selectors
+from aanvragen.models.aanvraag import Aanvraag
+from aanvragen.models.steekproeven import SpotCheck
+from aanvragen.services.aanvraag import wzd_renewal_reminders_send
+from aanvragen.services.clients import bsn_mask
 from portero.hosts import AANVRAAG, absolute_url
 from portero.mail import MailTask
 
@@ -69,7 +72,7 @@ def send_wzd_renewal_reminder(aanvraag_id: int) -> None:
 
 @shared_task
 def send_wzd_renewal_reminders() -> int:
-    return services.wzd_renewal_reminders_send()
+    return wzd_renewal_reminders_send()
 
 
 # --- Steekproeven (spot checks) ---
@@ -78,10 +81,6 @@ def send_wzd_renewal_reminders() -> int:
 @shared_task(base=MailTask)
 def send_spot_check_request(spot_check_id: int) -> None:
     """Ask the organisatiebeheerders for the signed forms of the drawn declarations. Masked BSNs only."""
-    from aanvragen import selectors
-    from aanvragen.models import SpotCheck
-    from aanvragen.services import bsn_mask
-
     # Idempotent like the receipt: locked, sent and marked in one transaction.
     with transaction.atomic():
         spot_check = (

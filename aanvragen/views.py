@@ -23,6 +23,7 @@ from aanvragen.forms import (
     bsn_clean,
 )
 from aanvragen.steps import first_incomplete_step, flow_for, step_summary, steps_with_errors
+from portero.http import posted
 
 SESSION_BSN = "aanvragen_client_bsn"
 SESSION_LIST_BSN = "aanvragen_lijst_bsn"  # the BSN the list of applications is filtered by
@@ -31,13 +32,6 @@ SESSION_LIST_BSN = "aanvragen_lijst_bsn"  # the BSN the list of applications is 
 SESSION_STEP_BSN = "aanvragen_stap_bsn"
 AANVRAGEN_PER_PAGE = 25
 CLIENT_DATA_ACTIONS = (AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN)
-
-
-def posted(request, *, files: bool = False):
-    """Form data for a POST (even an empty one, which must show 'required' errors), None for a GET."""
-    if request.method != "POST":
-        return (None, None) if files else None
-    return (request.POST, request.FILES) if files else request.POST
 
 
 def organisation_member(view):

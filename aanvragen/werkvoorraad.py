@@ -2,11 +2,11 @@
 page in the admin shows per type. The queue is every application a staff member still has to act on, with its
 uiterste beslisdatum: te laat first, then due this week, then the rest.
 
-The decision term (`Aanvraag.deadline`) runs from submission (services.deadline_compute) until the besluit; while an
-application is 'onvolledig' it is suspended (`suspended_since`; services.aanvraag_status_change moves the deadline
-by the days it lasted), so a suspended application is never 'te laat'. 'Today' and 'this week' are Dutch calendar
-days (TIME_ZONE Europe/Amsterdam): the deadline day itself still counts as due, the day after it is late; this week
-ends on Sunday 23:59 local time.
+The decision term (`Aanvraag.deadline`) runs from submission (services.aanvraag.deadline_compute) until the besluit;
+while an application is 'onvolledig' it is suspended (`suspended_since`; services.aanvraag.aanvraag_status_change
+moves the deadline by the days it lasted), so a suspended application is never 'te laat'. 'Today' and 'this week'
+are Dutch calendar days (TIME_ZONE Europe/Amsterdam): the deadline day itself still counts as due, the day after it
+is late; this week ends on Sunday 23:59 local time.
 
 At national scale (millions of applications) the counts on top are one grouped query over the open statuses, and
 the index aanvraag_werkvoorraad_idx (status, deadline) serves both the counts and the queue by status."""
@@ -18,9 +18,9 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanvragen import services
 from aanvragen.choices import STATUS_TRANSITIONS, AanvraagSoort, AanvraagStatus
 from aanvragen.models import Aanvraag
+from aanvragen.rules import has_artikel_21
 from aanvragen.steps import COMBINATIE, flow_for
 from accounts.models import Organisation
 
@@ -186,14 +186,14 @@ def werkvoorraad_counts(
 
 
 def besluit_fields(aanvraag: Aanvraag) -> tuple[str, ...]:
-    """What CIZ records as the outcome of this type (the rules are services._besluit_record's): a Wlz besluit with
-    the granted zorgprofiel, the Wzd-verklaring (COD127) with its validity for an art. 21 part, both for a
-    combination; a Partnerverblijf only its besluit (its zorgprofiel is always 999)."""
+    """What CIZ records as the outcome of this type (the rules are services.aanvraag._besluit_record's): a Wlz
+    besluit with the granted zorgprofiel, the Wzd-verklaring (COD127) with its validity for an art. 21 part, both
+    for a combination; a Partnerverblijf only its besluit (its zorgprofiel is always 999)."""
     fields: list[str] = []
     if aanvraag.soort != AanvraagSoort.WZD_ARTIKEL_21:
         fields.append("besluit")
         if aanvraag.soort != AanvraagSoort.PARTNERVERBLIJF:
             fields.append("besluit_zorgprofiel")
-    if services.has_artikel_21(aanvraag):
+    if has_artikel_21(aanvraag):
         fields += ["wzd_verklaring", "wzd_besluit_tot"]
     return tuple(fields)

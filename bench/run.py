@@ -619,8 +619,8 @@ def measure_passwords(ids: dict, *, repeat: int) -> dict:
 
 
 def measure_bsn(ids: dict, *, repeat: int) -> list[dict]:
-    from aanvragen import services
     from aanvragen.models import Client as RegisterClient
+    from aanvragen.services.clients import client_search
     from accounts.models import User
 
     bsns, missing = ids["bsns"], ids["missing_bsns"]
@@ -631,7 +631,7 @@ def measure_bsn(ids: dict, *, repeat: int) -> list[dict]:
         ("register: cliënt op BSN (niet gevonden)",
          lambda i: RegisterClient.objects.filter(bsn=missing[i % len(missing)]).first()),
         ("client_search service (bestaat + toegangslog)",
-         lambda i: services.client_search(user=user, bsn=bsns[i % len(bsns)])),
+         lambda i: client_search(user=user, bsn=bsns[i % len(bsns)])),
         ("referentie: cliënt op primaire sleutel", lambda i: RegisterClient.objects.filter(pk=i % 1000 + 1).first()),
     ]  # fmt: skip
     results = []

@@ -12,7 +12,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aanvragen.choices import PROFILE_AANVRAAGSOORTEN, ROLE_LABELS
+from aanvragen.choices import ROLE_LABELS
+from aanvragen.selectors import aanvraagsoorten_allowed
 from orgadmin import selectors, services
 from orgadmin.decorators import org_admin_required
 from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm
@@ -171,6 +172,6 @@ def user_deleted(request, username):
 @org_admin_required
 def organisation(request):
     organisation = selectors.organisation_for_admin(admin=request.user)
-    aanvraagsoorten = PROFILE_AANVRAAGSOORTEN.get(organisation.profile, ())
+    aanvraagsoorten = aanvraagsoorten_allowed(organisation)
     context = {"organisation": organisation, "aanvraagsoorten": [ROLE_LABELS[soort] for soort in aanvraagsoorten]}
     return render(request, "orgadmin/organisation.html", context)

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django import forms
 
-from aanvragen import services
 from aanvragen.forms import ClientStepForm, ConsentForm, ZorgvraagStepForm
+from aanvragen.services.aanvraag import aanvraag_create
 from aanvragen.steps import FLOWS
 from portero.forms import (
     DATE_DOES_NOT_EXIST,
@@ -81,7 +81,7 @@ def test_the_three_boxes_have_their_own_labels_and_numeric_keyboards():
 @pytest.mark.django_db
 @time_machine.travel(datetime(2026, 3, 10, 0, 0, tzinfo=AMSTERDAM), tick=False)  # just after midnight, Dutch time
 def test_a_date_of_birth_today_is_accepted_and_tomorrow_refused(user_a):
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     for iso, errors in (("2026-03-10", None), ("2026-03-11", ["Deze datum mag niet in de toekomst liggen."])):
         form = ClientStepForm(date_parts("client_date_of_birth", iso), instance=aanvraag, concept=True)
         assert form.is_valid() is (errors is None)
@@ -113,7 +113,7 @@ def test_other_dates_are_a_text_box_with_the_dutch_hint_and_shown_dd_mm_jjjj():
 
 @pytest.mark.django_db
 def test_every_date_field_of_the_aanvraag_site_is_one_of_the_two(user_a):
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     step_forms = {step.form for flow in FLOWS.values() for step in flow.steps if step.form}
     for form_class in step_forms:
         for name, field in form_class(instance=aanvraag).fields.items():
@@ -129,7 +129,7 @@ def test_every_date_field_of_the_aanvraag_site_is_one_of_the_two(user_a):
 
 @pytest.mark.django_db
 def test_every_choice_list_of_the_steps_starts_with_kies(user_a):
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     step_forms = {step.form for flow in FLOWS.values() for step in flow.steps if step.form}
     selects = 0
     for form_class in step_forms:

@@ -1,13 +1,13 @@
 from django import template
 
-from aanvragen.services import bsn_mask
+from aanvragen.services.clients import bsn_mask
 
 register = template.Library()
 
 
 @register.filter
 def bsn_masked(bsn: str) -> str:
-    """Lists and mails show only the last three digits of a BSN (aanvragen.services.bsn_mask)."""
+    """Lists and mails show only the last three digits of a BSN (aanvragen.services.clients.bsn_mask)."""
     return bsn_mask(bsn or "")
 
 

@@ -117,12 +117,12 @@ COMPLETE_VALUES = {
 
 def submitted_aanvraag(user, **overrides):
     """A complete Wlz application submitted by `user` through the services."""
-    from aanvragen import services
+    from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create, aanvraag_submit, bijlage_add
 
-    aanvraag = services.aanvraag_create(user=user, soort="wlz")
-    aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={**COMPLETE_VALUES, **overrides})
-    services.bijlage_add(aanvraag=aanvraag, user=user, soort="diagnose", upload=pdf_upload())
-    return services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
+    aanvraag = aanvraag_create(user=user, soort="wlz")
+    aanvraag = aanvraag_concept_save(aanvraag=aanvraag, values={**COMPLETE_VALUES, **overrides})
+    bijlage_add(aanvraag=aanvraag, user=user, soort="diagnose", upload=pdf_upload())
+    return aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
 
 
 # --- Part 2: Wzd art. 21, the combination and Partnerverblijf ----------------------------------------------
@@ -204,9 +204,9 @@ def fill_flow(http, aanvraag, step_data, bijlagen=("diagnose",)):
 def consent_for(user, bsn, kind, signed_on=None):
     from django.utils import timezone
 
-    from aanvragen import services
+    from aanvragen.services.clients import consent_record
 
-    return services.consent_record(
+    return consent_record(
         user=user,
         bsn=bsn,
         kind=kind,
@@ -217,7 +217,7 @@ def consent_for(user, bsn, kind, signed_on=None):
 
 
 # A family member applies in WZD_STEP_DATA and WZD_COMPLETE_VALUES, and sends proof of representation with the
-# diagnosis (services.bijlagen_needed).
+# diagnosis (rules.bijlagen_needed).
 WZD_BIJLAGEN = ("diagnose", "bewijs_vertegenwoordiging")
 
 WZD_COMPLETE_VALUES = {
@@ -238,22 +238,22 @@ WZD_COMPLETE_VALUES = {
 
 def submitted_wzd(user, **overrides):
     """A complete Wzd art. 21 application submitted by `user` through the services."""
-    from aanvragen import services
+    from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create, aanvraag_submit, bijlage_add
 
-    aanvraag = services.aanvraag_create(user=user, soort="wzd21")
-    aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={**WZD_COMPLETE_VALUES, **overrides})
+    aanvraag = aanvraag_create(user=user, soort="wzd21")
+    aanvraag = aanvraag_concept_save(aanvraag=aanvraag, values={**WZD_COMPLETE_VALUES, **overrides})
     for soort in WZD_BIJLAGEN:
-        services.bijlage_add(aanvraag=aanvraag, user=user, soort=soort, upload=pdf_upload())
-    return services.aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
+        bijlage_add(aanvraag=aanvraag, user=user, soort=soort, upload=pdf_upload())
+    return aanvraag_submit(aanvraag_id=aanvraag.pk, user=user)
 
 
 def decided_wzd(user, staff, besluit_tot, **overrides):
     """A submitted art. 21 application that CIZ decided with verklaring 1 (aangewezen) up to `besluit_tot`."""
-    from aanvragen import services
+    from aanvragen.services.aanvraag import aanvraag_status_change
 
     aanvraag = submitted_wzd(user, **overrides)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
-    return services.aanvraag_status_change(
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    return aanvraag_status_change(
         aanvraag_id=aanvraag.pk,
         user=staff,
         to_status="besluit_genomen",

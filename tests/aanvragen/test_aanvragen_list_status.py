@@ -8,8 +8,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.models import Aanvraag, AanvraagStatusChange
+from aanvragen.services.aanvraag import aanvraag_status_change, deadline_compute
 from tests.aanvragen.helpers import submitted_aanvraag
 from tests.factories import UserFactory
 
@@ -39,7 +39,7 @@ def test_deadline_is_six_weeks_or_two_when_urgent_from_the_dutch_day_of_submissi
 
 def test_deadline_compute_uses_amsterdam_time_not_utc():
     late_utc = datetime(2026, 3, 10, 23, 30, tzinfo=ZoneInfo("UTC"))  # already 11 March in Amsterdam
-    assert services.deadline_compute(submitted_at=late_utc, urgent=False) == date(2026, 4, 22)
+    assert deadline_compute(submitted_at=late_utc, urgent=False) == date(2026, 4, 22)
 
 
 # --- Status changes --------------------------------------------------------------------------------------
@@ -50,11 +50,9 @@ def test_suspension_moves_the_deadline_by_the_days_it_lasted(user_a, staff):
         aanvraag = submitted_aanvraag(user_a)
     assert aanvraag.deadline == date(2026, 4, 13)
     with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=AMS), tick=False):
-        services.aanvraag_status_change(
-            aanvraag_id=aanvraag.pk, user=staff, to_status="onvolledig", note="Handtekening"
-        )
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="onvolledig", note="Handtekening")
     with time_machine.travel(datetime(2026, 3, 15, 16, 0, tzinfo=AMS), tick=False):
-        aanvraag = services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+        aanvraag = aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     assert aanvraag.deadline == date(2026, 4, 23)
     assert aanvraag.suspended_since is None
     history = list(AanvraagStatusChange.objects.filter(aanvraag=aanvraag).values_list("to_status", "changed_by"))
@@ -64,14 +62,14 @@ def test_suspension_moves_the_deadline_by_the_days_it_lasted(user_a, staff):
 def test_full_status_path_to_afgesloten_with_decision(user_a, staff):
     aanvraag = submitted_aanvraag(user_a)
     for status in ("in_behandeling", "huisbezoek_gepland"):
-        services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status=status)
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status=status)
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen")
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen")
     assert "besluit" in error.value.message_dict
-    services.aanvraag_status_change(
+    aanvraag_status_change(
         aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen", besluit="toegekend", besluit_zorgprofiel="754"
     )
-    aanvraag = services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="afgesloten")
+    aanvraag = aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="afgesloten")
     assert (aanvraag.status, aanvraag.besluit, aanvraag.besluit_zorgprofiel) == ("afgesloten", "toegekend", "754")
 
 
@@ -79,15 +77,15 @@ def test_full_status_path_to_afgesloten_with_decision(user_a, staff):
 def test_status_change_not_in_the_process_is_refused(user_a, staff, to_status):
     aanvraag = submitted_aanvraag(user_a)
     with pytest.raises(ValidationError):
-        services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status=to_status)
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status=to_status)
     assert Aanvraag.objects.get().status == "ingediend"
 
 
 def test_withdrawn_application_cannot_change_again(user_a, staff):
     aanvraag = submitted_aanvraag(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="ingetrokken")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="ingetrokken")
     with pytest.raises(ValidationError):
-        services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
 
 
 def test_staff_change_status_in_the_admin_and_the_organisation_sees_it(user_a, staff, client_as):
@@ -138,7 +136,7 @@ def test_list_shows_status_type_dates_and_deadline(user_a, client_as):
 def test_list_filters_by_status_and_type(user_a, staff, client_as):
     first = submitted_aanvraag(user_a)
     second = submitted_aanvraag(user_a)
-    services.aanvraag_status_change(aanvraag_id=second.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=second.pk, user=staff, to_status="in_behandeling")
     http = client_as(user_a)
     page = http.get(LIST, {"status": "in_behandeling"}).content.decode()
     assert second.reference in page and first.reference not in page
@@ -187,7 +185,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_applications(
 
 def test_detail_shows_the_status_history(user_a, staff, client_as):
     aanvraag = submitted_aanvraag(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     page = client_as(user_a).get(reverse("aanvragen:detail", args=[aanvraag.pk])).content.decode()
     assert "Statusgeschiedenis" in page
     assert page.count("<tr><td>") >= 2

@@ -111,9 +111,9 @@ def test_opening_the_page_logs_the_client(user_a, staff, client_as):
 
 
 def in_behandeling(aanvraag, staff):
-    from aanvragen import services
+    from aanvragen.services.aanvraag import aanvraag_status_change
 
-    return services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    return aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
 
 
 def test_besluit_button_opens_a_form_with_the_wlz_outcome_only(user_a, staff, client_as):

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.choices import AccessAction, ConsentGivenBy, ConsentKind
 from aanvragen.models import AccessLogEntry, Client
+from aanvragen.services.clients import client_search, consent_record
 from tests.aanvragen.helpers import submitted_aanvraag
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,12 @@ def records(user_a):
             bsn=bsn, initials="G.", last_name=name, date_of_birth=date(1940, 1, 1), sex="V",
             street="Laan 1", postcode="1234 AB", city="Utrecht",
         )  # fmt: skip
-        services.consent_record(
+        consent_record(
             user=user_a, bsn=bsn, kind=ConsentKind.NAW_INZIEN, given_by=ConsentGivenBy.CLIENT,
             signed_on=date(2026, 1, 5), archive_reference=f"A-{name}",
         )  # fmt: skip
         submitted_aanvraag(user_a, client_bsn=bsn)
-        services.client_search(user=user_a, bsn=bsn)
+        client_search(user=user_a, bsn=bsn)
 
 
 def shown_bsns(response) -> set[str]:

@@ -4,8 +4,8 @@ admin all write an access-log entry. The list pages through every application, n
 import pytest
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.models import Aanvraag, AccessLogEntry
+from aanvragen.services.aanvraag import aanvraag_create
 from tests.aanvragen.helpers import submitted_aanvraag
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_another_organisation_cannot_download_and_nothing_is_logged(client_as, a
 
 def test_the_list_pages_through_every_application_keeping_the_filter(client_as, user_a):
     for _ in range(30):
-        services.aanvraag_create(user=user_a, soort="wlz")
+        aanvraag_create(user=user_a, soort="wlz")
     http = client_as(user_a)
     first = http.get(reverse("aanvragen:list"), {"status": "concept"})
     assert len(first.context["aanvragen"]) == 25

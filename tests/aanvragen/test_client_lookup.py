@@ -6,10 +6,16 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.choices import AccessAction, AccessOutcome, ConsentGivenBy, ConsentKind
 from aanvragen.demo import seed_demo_clients
 from aanvragen.models import AccessLogEntry, ClientConsent
+from aanvragen.services.clients import (
+    ACTION_CONSENT,
+    ConsentRequired,
+    client_data_access,
+    client_search,
+    consent_record,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +32,7 @@ def register():
 
 
 def give_consent(user, bsn, kind, signed_on=None):
-    return services.consent_record(
+    return consent_record(
         user=user,
         bsn=bsn,
         kind=kind,
@@ -206,29 +212,29 @@ def test_every_view_of_client_data_writes_an_access_log_entry(client_as, user_a)
 
 @pytest.mark.parametrize("action", [AccessAction.NAW_INZIEN, AccessAction.INDICATIE_RAADPLEGEN])
 def test_found_and_not_found_cost_the_same_queries(user_a, django_assert_num_queries, action):
-    kind = services.ACTION_CONSENT[action]
+    kind = ACTION_CONSENT[action]
     give_consent(user_a, KNOWN, kind)
     give_consent(user_a, UNKNOWN, kind)
     # savepoint, consent, one read, log insert, release
     with django_assert_num_queries(5):
-        assert services.client_data_access(user=user_a, bsn=KNOWN, action=action).found
+        assert client_data_access(user=user_a, bsn=KNOWN, action=action).found
     with django_assert_num_queries(5):
-        assert not services.client_data_access(user=user_a, bsn=UNKNOWN, action=action).found
+        assert not client_data_access(user=user_a, bsn=UNKNOWN, action=action).found
     outcomes = list(AccessLogEntry.objects.order_by("pk").values_list("outcome", flat=True))
     assert outcomes == ["gevonden", "niet_gevonden"]
 
 
 def test_search_costs_the_same_queries_found_or_not(user_a, django_assert_num_queries):
     with django_assert_num_queries(4):  # savepoint, exists, log insert, release
-        services.client_search(user=user_a, bsn=KNOWN)
+        client_search(user=user_a, bsn=KNOWN)
     with django_assert_num_queries(4):
-        services.client_search(user=user_a, bsn=UNKNOWN)
+        client_search(user=user_a, bsn=UNKNOWN)
 
 
 def test_access_without_consent_is_refused_by_the_service(user_a):
     give_consent(user_a, KNOWN, ConsentKind.INDICATIE_RAADPLEGEN)
-    with pytest.raises(services.ConsentRequired):
-        services.client_data_access(user=user_a, bsn=KNOWN, action=AccessAction.NAW_INZIEN)
+    with pytest.raises(ConsentRequired):
+        client_data_access(user=user_a, bsn=KNOWN, action=AccessAction.NAW_INZIEN)
     assert not AccessLogEntry.objects.exists()
 
 

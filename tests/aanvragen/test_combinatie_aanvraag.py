@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.models import Aanvraag, AanvraagStatusChange
+from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
 from aanvragen.steps import flow_for
 from tests.aanvragen.helpers import (
     COMBINATIE_STEP_DATA,
@@ -25,7 +25,7 @@ NEW = reverse("aanvragen:new")
 
 @pytest.fixture
 def combi(user_a):
-    return services.aanvraag_create(user=user_a, soort="wlz", combinatie=True)
+    return aanvraag_create(user=user_a, soort="wlz", combinatie=True)
 
 
 def post(http, aanvraag, step, overrides=None, concept=False):
@@ -44,7 +44,7 @@ def test_choosing_the_combination_starts_with_the_wlz_part_and_ends_with_art_21(
 
 
 def test_a_plain_wlz_application_has_no_art_21_step(http_a, user_a):
-    wlz = services.aanvraag_create(user=user_a, soort="wlz")
+    wlz = aanvraag_create(user=user_a, soort="wlz")
     assert http_a.get(step_url(wlz, "artikel21")).status_code == 404
 
 
@@ -60,7 +60,7 @@ def test_family_signs_a_first_wlz_application_combined_with_art_21_without_macht
 
 @pytest.mark.parametrize("rol", ["partner", "familielid"])
 def test_family_does_not_sign_a_plain_wlz_application_without_machtiging(http_a, user_a, rol):
-    wlz = services.aanvraag_create(user=user_a, soort="wlz")
+    wlz = aanvraag_create(user=user_a, soort="wlz")
     post_flow_step(http_a, wlz, STEP_DATA, "client")
     response = post_flow_step(http_a, wlz, STEP_DATA, "aanvrager", {"aanvrager_rol": rol})
     assert "alleen met een machtiging van de cliënt" in field_errors(response, "aanvrager_rol")
@@ -132,9 +132,9 @@ def test_combination_is_submitted_once_with_both_parts(http_a, combi, user_a, dj
 def test_ciz_records_both_the_wlz_besluit_and_the_wzd_verklaring(http_a, combi, staff):
     fill_flow(http_a, combi, COMBINATIE_STEP_DATA)
     http_a.post(reverse("aanvragen:review", args=[combi.pk]))
-    services.aanvraag_status_change(aanvraag_id=combi.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=combi.pk, user=staff, to_status="in_behandeling")
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(
+        aanvraag_status_change(
             aanvraag_id=combi.pk,
             user=staff,
             to_status="besluit_genomen",
@@ -143,11 +143,9 @@ def test_ciz_records_both_the_wlz_besluit_and_the_wzd_verklaring(http_a, combi, 
         )
     assert "wzd_verklaring" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(
-            aanvraag_id=combi.pk, user=staff, to_status="besluit_genomen", wzd_verklaring="4"
-        )
+        aanvraag_status_change(aanvraag_id=combi.pk, user=staff, to_status="besluit_genomen", wzd_verklaring="4")
     assert "besluit" in error.value.message_dict
-    aanvraag = services.aanvraag_status_change(
+    aanvraag = aanvraag_status_change(
         aanvraag_id=combi.pk,
         user=staff,
         to_status="besluit_genomen",

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from aanvragen import services
-from aanvragen.admin import SanctionForm, SpotCheckItemForm, StatusChangeForm
+from aanvragen.admin.aanvraag import StatusChangeForm
+from aanvragen.admin.steekproeven import SanctionForm, SpotCheckItemForm
 from aanvragen.models import Aanvraag, AanvraagStatusChange, OrganisationSanction, SpotCheckItem
+from aanvragen.services.aanvraag import aanvraag_create
 from accounts.forms import OrganisationWithAdminForm
 from tests.aanvragen.helpers import STEP_DATA, WZD_STEP_DATA, step_url, submitted_aanvraag
 
@@ -43,7 +44,7 @@ def post(http, aanvraag, soort, step, field, value, concept):
 @pytest.mark.parametrize("concept", [True, False], ids=["opslaan-als-concept", "verder"])
 def test_a_megabyte_of_diagnosis_is_refused_next_to_its_field_and_nothing_is_stored(client_as, user_a, concept):
     http = client_as(user_a)
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     response = post(http, aanvraag, "wlz", "zorgvraag", "diagnose", "x" * 1_000_000, concept)
     assert response.status_code == 200
     assert response.context["form"].errors["diagnose"] == [message(LONG, 1_000_000)]
@@ -59,7 +60,7 @@ def test_every_free_text_field_takes_exactly_its_limit_and_refuses_one_more(
     client_as, user_a, soort, step, field, limit
 ):
     http = client_as(user_a)
-    aanvraag = services.aanvraag_create(user=user_a, soort=soort)
+    aanvraag = aanvraag_create(user=user_a, soort=soort)
     over = post(http, aanvraag, soort, step, field, "é" * (limit + 1), concept=True)
     assert over.status_code == 200
     assert over.context["form"].errors[field] == [message(limit, limit + 1)]
@@ -94,7 +95,7 @@ def test_the_model_and_the_database_hold_the_same_limits(model, field, limit, dj
 
 
 def test_the_database_refuses_a_longer_text_written_around_the_model(user_a):
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     Aanvraag.objects.filter(pk=aanvraag.pk).update(diagnose="x" * LONG)
     for field, limit in (("diagnose", LONG), ("urgent_reason", SHORT)):
         with pytest.raises(IntegrityError), transaction.atomic():

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.choices import ConsentKind
 from aanvragen.demo import seed_demo_clients
 from aanvragen.models import Aanvraag, AccessLogEntry, Bijlage, Client, Indicatie
+from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
 from tests.aanvragen.helpers import (
     PARTNER_BSN,
     PARTNERVERBLIJF_STEP_DATA,
@@ -47,7 +47,7 @@ def http_b(client_as, user_b):
 
 @pytest.fixture
 def pv(user_b):
-    return services.aanvraag_create(user=user_b, soort="partnerverblijf")
+    return aanvraag_create(user=user_b, soort="partnerverblijf")
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_service_refuses_partnerverblijf_for_basis(user_a):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.aanvraag_create(user=user_a, soort="partnerverblijf")
+        aanvraag_create(user=user_a, soort="partnerverblijf")
     assert not Aanvraag.objects.exists()
 
 
@@ -234,7 +234,7 @@ def test_complete_partnerverblijf_is_submitted(http_b, pv, consent):
 def submitted_pv(http_b, pv, consent, staff):
     fill_flow(http_b, pv, PARTNERVERBLIJF_STEP_DATA, bijlagen=("partner_formulier",))
     http_b.post(reverse("aanvragen:review", args=[pv.pk]))
-    services.aanvraag_status_change(aanvraag_id=pv.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=pv.pk, user=staff, to_status="in_behandeling")
     return pv
 
 
@@ -250,13 +250,13 @@ def test_positive_decision_in_the_admin_records_zzp0_999_for_the_partner(submitt
     assert (partner.last_name, partner.postcode) == ("Smit", "3511 AB")
     indicatie = partner.indicaties.get()
     assert (indicatie.zorgprofiel, indicatie.leveringsvorm, indicatie.valid_from) == ("999", "4", date(2026, 7, 1))
-    services.aanvraag_status_change(aanvraag_id=submitted_pv.pk, user=staff, to_status="afgesloten")
+    aanvraag_status_change(aanvraag_id=submitted_pv.pk, user=staff, to_status="afgesloten")
     assert partner.indicaties.count() == 1
 
 
 def test_partnerverblijf_gets_no_other_zorgprofiel(submitted_pv, staff):
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(
+        aanvraag_status_change(
             aanvraag_id=submitted_pv.pk,
             user=staff,
             to_status="besluit_genomen",
@@ -268,9 +268,7 @@ def test_partnerverblijf_gets_no_other_zorgprofiel(submitted_pv, staff):
 
 
 def test_negative_decision_records_nothing_for_the_partner(submitted_pv, staff):
-    services.aanvraag_status_change(
-        aanvraag_id=submitted_pv.pk, user=staff, to_status="besluit_genomen", besluit="afgewezen"
-    )
+    aanvraag_status_change(aanvraag_id=submitted_pv.pk, user=staff, to_status="besluit_genomen", besluit="afgewezen")
     assert not Client.objects.filter(bsn=PARTNER_BSN).exists()
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from aanvragen import services
+from aanvragen.services.aanvraag import aanvraag_create
 from tests.aanvragen.helpers import COMBINATIE_STEP_DATA, fill_flow
 from tests.aanvragen.test_partnerverblijf import (  # noqa: F401 - fixtures
     PARTNERVERBLIJF_STEP_DATA,
@@ -29,7 +29,7 @@ def submit(http, aanvraag, step_data, capture, bijlagen=("diagnose",)):
 
 
 def test_the_combination_receipt_names_the_combination(http_a, user_a, django_capture_on_commit_callbacks):
-    combi = services.aanvraag_create(user=user_a, soort="wlz", combinatie=True)
+    combi = aanvraag_create(user=user_a, soort="wlz", combinatie=True)
     page = submit(http_a, combi, COMBINATIE_STEP_DATA, django_capture_on_commit_callbacks)
     assert f"<dd>{COMBINATION}</dd>" in page
     assert "Het CIZ heeft uw combinatie-aanvraag ontvangen" in page

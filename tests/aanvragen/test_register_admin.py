@@ -64,9 +64,9 @@ def test_access_log_entry_cannot_be_changed_or_deleted(user_a):
 def test_staff_spot_check_consents_by_organisation_and_archive_reference(client_as, staff, user_a):
     from datetime import date
 
-    from aanvragen import services
+    from aanvragen.services.clients import consent_record
 
-    services.consent_record(
+    consent_record(
         user=user_a,
         bsn="111222333",
         kind="naw_inzien",

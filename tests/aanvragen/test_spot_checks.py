@@ -13,9 +13,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from aanvragen import selectors, services
+from aanvragen import selectors
 from aanvragen.choices import AccessAction, ConsentGivenBy, ConsentKind
 from aanvragen.models import AccessLogEntry, ClientConsent, OrganisationSanction, SpotCheck, SpotCheckItem
+from aanvragen.services.clients import bsn_mask, consent_record
+from aanvragen.services.steekproeven import (
+    SPOT_CHECK_OUTCOME_RECORDED,
+    organisation_suspend,
+    organisation_warn,
+    spot_check_draw,
+    spot_check_outcome_record,
+)
 from aanvragen.validators import bsn_is_valid
 from accounts.models import AuditEvent
 from tests.conftest import sms_count, wait_until_someone_waits_for_a_lock
@@ -36,7 +44,7 @@ def declare(user, recorded_at: datetime, count: int = 1, first: int = 0) -> list
     with time_machine.travel(recorded_at, tick=False):
         for index in range(first, first + count):
             consents.append(
-                services.consent_record(
+                consent_record(
                     user=user,
                     bsn=BSNS[index],
                     kind=ConsentKind.NAW_INZIEN,
@@ -53,7 +61,7 @@ def at(day: str, time: str = "12:00") -> datetime:
 
 
 def draw(staff, organisation, size=None, percentage=None, start=date(2026, 3, 1), end=date(2026, 3, 31)):
-    return services.spot_check_draw(
+    return spot_check_draw(
         user=staff,
         organisation=organisation,
         period_from=start,
@@ -65,7 +73,7 @@ def draw(staff, organisation, size=None, percentage=None, start=date(2026, 3, 1)
 
 def record_all(staff, spot_check, outcome, remark=""):
     for item in spot_check.items.all():
-        services.spot_check_outcome_record(user=staff, item_id=item.pk, outcome=outcome, remark=remark)
+        spot_check_outcome_record(user=staff, item_id=item.pk, outcome=outcome, remark=remark)
     spot_check.refresh_from_db()
     return spot_check
 
@@ -174,7 +182,7 @@ def test_the_org_admins_get_the_request_with_masked_bsns_once(
 
 
 def test_bsn_mask_keeps_only_the_last_three_digits():
-    assert services.bsn_mask("111222333") == "******333"
+    assert bsn_mask("111222333") == "******333"
 
 
 # --- Findings and closure ---------------------------------------------------------------------------------
@@ -211,15 +219,15 @@ def test_a_spot_check_from_sample_to_recorded_outcome_in_the_admin(march, staff,
 def test_spot_check_closes_only_when_every_declaration_has_an_outcome(march, staff, org_a):
     spot_check = draw(staff, org_a, size=3)
     first, second, third = spot_check.items.all()
-    services.spot_check_outcome_record(user=staff, item_id=first.pk, outcome=IN_ORDE)
-    services.spot_check_outcome_record(user=staff, item_id=second.pk, outcome=NIET_IN_ORDE, remark="Ander BSN.")
+    spot_check_outcome_record(user=staff, item_id=first.pk, outcome=IN_ORDE)
+    spot_check_outcome_record(user=staff, item_id=second.pk, outcome=NIET_IN_ORDE, remark="Ander BSN.")
     spot_check.refresh_from_db()
     assert spot_check.closed_at is None
-    services.spot_check_outcome_record(user=staff, item_id=third.pk, outcome=IN_ORDE)
+    spot_check_outcome_record(user=staff, item_id=third.pk, outcome=IN_ORDE)
     spot_check.refresh_from_db()
     assert spot_check.closed_at is not None
     with pytest.raises(ValidationError, match="afgesloten"):
-        services.spot_check_outcome_record(user=staff, item_id=first.pk, outcome=NIET_IN_ORDE, remark="Toch niet.")
+        spot_check_outcome_record(user=staff, item_id=first.pk, outcome=NIET_IN_ORDE, remark="Toch niet.")
     first.refresh_from_db()
     assert first.outcome == IN_ORDE
 
@@ -227,7 +235,7 @@ def test_spot_check_closes_only_when_every_declaration_has_an_outcome(march, sta
 def test_niet_in_orde_needs_a_remark_also_in_the_database(march, staff, org_a):
     item = draw(staff, org_a, size=1).items.get()
     with pytest.raises(ValidationError) as error:
-        services.spot_check_outcome_record(user=staff, item_id=item.pk, outcome=NIET_IN_ORDE, remark="  ")
+        spot_check_outcome_record(user=staff, item_id=item.pk, outcome=NIET_IN_ORDE, remark="  ")
     assert error.value.message_dict == {"remark": ["Licht toe wat er niet in orde is."]}
     with pytest.raises(IntegrityError), transaction.atomic():
         SpotCheckItem.objects.filter(pk=item.pk).update(
@@ -238,8 +246,8 @@ def test_niet_in_orde_needs_a_remark_also_in_the_database(march, staff, org_a):
 def test_the_audit_trail_holds_every_step_with_before_and_after(march, staff, org_a):
     spot_check = draw(staff, org_a, size=1)
     item = spot_check.items.get()
-    services.spot_check_outcome_record(user=staff, item_id=item.pk, outcome=NIET_IN_ORDE, remark="Kwijt.")
-    services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Gegevens verkocht.")
+    spot_check_outcome_record(user=staff, item_id=item.pk, outcome=NIET_IN_ORDE, remark="Kwijt.")
+    organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Gegevens verkocht.")
     events = list(AuditEvent.objects.filter(organisation=org_a, actor=staff).order_by("id"))
     assert [event.action for event in events] == [
         "spot_check_drawn",
@@ -268,7 +276,7 @@ def failed_spot_check(staff, organisation, when: str, outcome=NIET_IN_ORDE):
 
 def warn(staff, organisation, when: str):
     with time_machine.travel(at(when), tick=False):
-        return services.organisation_warn(
+        return organisation_warn(
             user=staff, organisation_id=organisation.pk, kind="onzorgvuldig", note="Gebeld met de beheerder."
         )
 
@@ -318,7 +326,7 @@ def test_an_open_spot_check_does_not_count_yet(march, staff, org_a):
     warn(staff, org_a, "2026-04-02")
     spot_check = draw(staff, org_a, size=2)
     first = spot_check.items.first()
-    services.spot_check_outcome_record(user=staff, item_id=first.pk, outcome=NIET_IN_ORDE, remark="Kwijt.")
+    spot_check_outcome_record(user=staff, item_id=first.pk, outcome=NIET_IN_ORDE, remark="Kwijt.")
     assert selectors.suspension_advice(org_a).failed_spot_checks == 1
 
 
@@ -326,7 +334,7 @@ def test_careless_use_is_not_suspended_without_contact_and_repetition(march, sta
     failed_spot_check(staff, org_a, "2026-04-01")
     failed_spot_check(staff, org_a, "2026-05-01")
     with pytest.raises(ValidationError, match="pas opgeschort na contact en herhaling"):
-        services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="onzorgvuldig", note="Weer fout.")
+        organisation_suspend(user=staff, organisation_id=org_a.pk, kind="onzorgvuldig", note="Weer fout.")
     org_a.refresh_from_db()
     assert not org_a.is_suspended
     assert not OrganisationSanction.objects.exists()
@@ -335,7 +343,7 @@ def test_careless_use_is_not_suspended_without_contact_and_repetition(march, sta
     warn(staff, org_a, "2026-05-02")
     failed_spot_check(staff, org_a, "2026-06-01")
     spot_check = SpotCheck.objects.order_by("closed_at").last()
-    sanction = services.organisation_suspend(
+    sanction = organisation_suspend(
         user=staff, organisation_id=org_a.pk, kind="onzorgvuldig", note="Derde keer.", spot_check=spot_check
     )
     org_a.refresh_from_db()
@@ -343,18 +351,18 @@ def test_careless_use_is_not_suspended_without_contact_and_repetition(march, sta
 
 
 def test_misuse_suspends_at_once_and_only_once(staff, org_a):
-    services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Account uitgeleend.")
+    organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Account uitgeleend.")
     org_a.refresh_from_db()
     assert org_a.is_suspended
     with pytest.raises(ValidationError, match="al opgeschort"):
-        services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Nogmaals.")
+        organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Nogmaals.")
     assert OrganisationSanction.objects.count() == 1
 
 
 def test_a_sanction_names_a_spot_check_of_the_same_organisation_only(march, staff, org_a, org_b):
     spot_check = draw(staff, org_a, size=1)
     with pytest.raises(ValidationError, match="andere organisatie"):
-        services.organisation_warn(
+        organisation_warn(
             user=staff, organisation_id=org_b.pk, kind="onzorgvuldig", note="Gebeld.", spot_check=spot_check
         )
 
@@ -387,7 +395,7 @@ def test_suspend_action_in_the_admin_leads_to_the_decision_form(march, staff, or
 
 
 def test_users_of_a_suspended_organisation_cannot_log_in(client, staff, org_a, admin_a, password, sms_outbox):
-    services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
+    organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
     response = client.post(
         "/inloggen/",
         {"portero_login_view-current_step": "auth", "auth-username": admin_a.username, "auth-password": password},
@@ -401,7 +409,7 @@ def test_login_refusal_names_the_suspension_for_every_user_of_that_organisation_
     from accounts.services import LoginRefusal, login_refusal
 
     assert login_refusal(user=user_a) is None
-    services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
+    organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
     assert login_refusal(user=type(user_a).objects.get(pk=user_a.pk)) == LoginRefusal.ORGANISATION_SUSPENDED
     assert login_refusal(user=admin_b) is None
     assert login_refusal(user=staff) is None
@@ -466,7 +474,7 @@ def test_the_reply_deadline_is_fourteen_days_after_the_draw(march, staff, org_a)
 
 def test_user_fixture_of_other_org_is_untouched_by_suspension(staff, org_a, org_b):
     user_b = UserFactory(organisation=org_b)
-    services.organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
+    organisation_suspend(user=staff, organisation_id=org_a.pk, kind="misbruik", note="Misbruik.")
     org_b.refresh_from_db()
     assert not org_b.is_suspended and user_b.organisation == org_b
 
@@ -516,7 +524,7 @@ def test_a_finding_saved_while_a_colleague_closes_the_spot_check_is_refused_in_d
     first.refresh_from_db()
     assert (first.outcome, first.remark) == (IN_ORDE, "")  # the colleague's finding stands
     assert not AuditEvent.objects.filter(
-        action=services.SPOT_CHECK_OUTCOME_RECORDED, detail__after__outcome=NIET_IN_ORDE
+        action=SPOT_CHECK_OUTCOME_RECORDED, detail__after__outcome=NIET_IN_ORDE
     ).exists()
 
 

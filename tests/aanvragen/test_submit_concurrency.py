@@ -7,17 +7,17 @@ import pytest
 from django.core import mail
 from django.db import OperationalError, connection
 
-from aanvragen import services
 from aanvragen.models import AanvraagStatusChange
+from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create, aanvraag_submit, bijlage_add
 from tests.aanvragen.helpers import COMPLETE_VALUES, pdf_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_simultaneous_submits_create_one_application_and_one_mail(user_a):
-    concept = services.aanvraag_create(user=user_a, soort="wlz")
-    services.aanvraag_concept_save(aanvraag=concept, values=COMPLETE_VALUES)
-    services.bijlage_add(aanvraag=concept, user=user_a, soort="diagnose", upload=pdf_upload())
+    concept = aanvraag_create(user=user_a, soort="wlz")
+    aanvraag_concept_save(aanvraag=concept, values=COMPLETE_VALUES)
+    bijlage_add(aanvraag=concept, user=user_a, soort="diagnose", upload=pdf_upload())
     barrier = threading.Barrier(2)
     references = []
 
@@ -26,7 +26,7 @@ def test_two_simultaneous_submits_create_one_application_and_one_mail(user_a):
             barrier.wait()
             for _attempt in range(20):
                 try:
-                    references.append(services.aanvraag_submit(aanvraag_id=concept.pk, user=user_a).reference)
+                    references.append(aanvraag_submit(aanvraag_id=concept.pk, user=user_a).reference)
                     return
                 except OperationalError:  # SQLite has no row locks: a busy database means 'try again'
                     time.sleep(0.05)

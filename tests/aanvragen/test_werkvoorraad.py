@@ -9,8 +9,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aanvragen import services, werkvoorraad
+from aanvragen import werkvoorraad
 from aanvragen.models import Aanvraag
+from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
 from tests.aanvragen.helpers import submitted_aanvraag, submitted_wzd
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -78,12 +79,10 @@ def test_this_week_ends_on_sunday_2359_amsterdam_time(user_a, moment, sunday, ne
 @time_machine.travel(datetime(2026, 5, 1, 9, 0, tzinfo=AMS), tick=False)
 def test_a_suspended_term_is_never_late_and_a_besluit_leaves_the_term_behind(user_a, staff):
     onvolledig = with_deadline(submitted_aanvraag(user_a), date(2026, 4, 1))
-    services.aanvraag_status_change(aanvraag_id=onvolledig.pk, user=staff, to_status="onvolledig")
+    aanvraag_status_change(aanvraag_id=onvolledig.pk, user=staff, to_status="onvolledig")
     besloten = with_deadline(submitted_aanvraag(user_a, client_bsn="123456782"), date(2026, 4, 1))
-    services.aanvraag_status_change(aanvraag_id=besloten.pk, user=staff, to_status="in_behandeling")
-    services.aanvraag_status_change(
-        aanvraag_id=besloten.pk, user=staff, to_status="besluit_genomen", besluit="afgewezen"
-    )
+    aanvraag_status_change(aanvraag_id=besloten.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=besloten.pk, user=staff, to_status="besluit_genomen", besluit="afgewezen")
     onvolledig.refresh_from_db()
     besloten.refresh_from_db()
     assert werkvoorraad.termijn_of(onvolledig) == werkvoorraad.OPGESCHORT
@@ -106,10 +105,10 @@ def test_late_first_longest_overdue_on_top_then_this_week_then_the_rest(user_a, 
     today = with_deadline(submitted_aanvraag(user_a, client_bsn=next(bsns)), date(2026, 5, 6))
     late_long = with_deadline(submitted_aanvraag(user_a, client_bsn=next(bsns)), date(2026, 4, 1))
     suspended = with_deadline(submitted_aanvraag(user_a, client_bsn=next(bsns)), date(2026, 4, 1))
-    services.aanvraag_status_change(aanvraag_id=suspended.pk, user=staff, to_status="onvolledig")
-    concept = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag_status_change(aanvraag_id=suspended.pk, user=staff, to_status="onvolledig")
+    concept = aanvraag_create(user=user_a, soort="wlz")
     closed = submitted_aanvraag(user_a)
-    services.aanvraag_status_change(aanvraag_id=closed.pk, user=staff, to_status="ingetrokken")
+    aanvraag_status_change(aanvraag_id=closed.pk, user=staff, to_status="ingetrokken")
 
     queue = list(werkvoorraad.werkvoorraad())
     assert queue == [late_long, late_1_day, today, this_week_sunday, later, suspended]
@@ -122,7 +121,7 @@ def test_filters_by_type_organisation_status_and_term(user_a, staff):
     wzd = with_deadline(submitted_wzd(user_a), date(2026, 6, 1))
     org_b = OrganisationFactory(name="Zorggroep B")
     other = with_deadline(submitted_aanvraag(UserFactory(organisation=org_b)), date(2026, 5, 7))
-    services.aanvraag_status_change(aanvraag_id=other.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=other.pk, user=staff, to_status="in_behandeling")
 
     assert list(werkvoorraad.werkvoorraad(soort="wzd21")) == [wzd]
     assert list(werkvoorraad.werkvoorraad(soort="wlz")) == [wlz, other]
@@ -142,7 +141,7 @@ def test_counts_per_status_late_and_this_week(user_a, staff):
         with_deadline(submitted_aanvraag(user_a), date(2026, 5, 1))
         with_deadline(submitted_aanvraag(user_a, client_bsn="123456782"), date(2026, 5, 8))
         suspended = with_deadline(submitted_aanvraag(user_a), date(2026, 5, 1))
-        services.aanvraag_status_change(aanvraag_id=suspended.pk, user=staff, to_status="onvolledig")
+        aanvraag_status_change(aanvraag_id=suspended.pk, user=staff, to_status="onvolledig")
         counts = werkvoorraad.werkvoorraad_counts()
     assert counts.per_status == {
         "ingediend": 2,
@@ -161,7 +160,7 @@ def test_counts_are_one_query_however_many_applications(user_a, staff):
     for index in range(6):
         aanvraag = submitted_aanvraag(user_a, client_bsn="123456782")
         if index % 2:
-            services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+            aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     with CaptureQueriesContext(connection) as large:
         counts = werkvoorraad.werkvoorraad_counts()
     assert counts.total == 7
@@ -253,7 +252,7 @@ def test_werkvoorraad_takes_the_same_number_of_queries_for_many_applications(use
     for index in range(8):
         aanvraag = submitted_aanvraag(other if index % 2 else user_a, client_bsn="123456782")
         if index % 3 == 0:
-            services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="onvolledig")
+            aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="onvolledig")
     with CaptureQueriesContext(connection) as large:
         response = http.get("/admin/")
     assert len(response.context["rows"]) == 9

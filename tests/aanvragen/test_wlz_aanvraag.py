@@ -9,10 +9,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.choices import AanvraagStatus, ConsentKind
 from aanvragen.demo import seed_demo_clients
 from aanvragen.models import Aanvraag, AanvraagStatusChange, AccessLogEntry, Bijlage
+from aanvragen.services.aanvraag import aanvraag_create, aanvraag_submit, bijlage_download_name
+from aanvragen.services.clients import consent_record
 from tests.aanvragen.helpers import PDF, PNG, STEP_DATA, fill_complete, pdf_upload, post_step, step_url
 from tests.conftest import password_step
 from tests.factories import UserFactory
@@ -23,7 +24,7 @@ NEW = reverse("aanvragen:new")
 
 @pytest.fixture
 def concept(user_a):
-    return services.aanvraag_create(user=user_a, soort="wlz")
+    return aanvraag_create(user=user_a, soort="wlz")
 
 
 def errors_of(response):
@@ -61,7 +62,7 @@ def test_service_refuses_a_type_outside_the_profile(user_a):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.aanvraag_create(user=user_a, soort="partnerverblijf")
+        aanvraag_create(user=user_a, soort="partnerverblijf")
 
 
 def test_submit_refuses_a_concept_whose_type_left_the_profile(http_a, concept, user_a):
@@ -139,7 +140,7 @@ def test_minor_with_a_parent_with_authority_as_signer_is_accepted(http_a, concep
 @time_machine.travel("2026-06-01 10:00:00+02:00", tick=False)
 def test_client_turning_18_today_may_sign_themselves(client_as, user_a):
     http = client_as(user_a)
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     post_step(http, aanvraag, "client", {"client_date_of_birth": "2008-06-01"})
     assert post_step(http, aanvraag, "aanvrager").status_code == 302
     post_step(http, aanvraag, "client", {"client_date_of_birth": "2008-06-02"})
@@ -200,7 +201,7 @@ def test_taking_over_without_consent_asks_for_the_overnemen_consent(http_a, conc
 
 def test_naw_consent_does_not_allow_taking_over(http_a, concept, user_a):
     seed_demo_clients()
-    services.consent_record(
+    consent_record(
         user=user_a,
         bsn="100023757",
         kind=ConsentKind.NAW_INZIEN,
@@ -216,7 +217,7 @@ def test_naw_consent_does_not_allow_taking_over(http_a, concept, user_a):
 
 def test_taking_over_with_consent_fills_the_client_and_is_logged(http_a, concept, user_a):
     seed_demo_clients()
-    consent = services.consent_record(
+    consent = consent_record(
         user=user_a,
         bsn="100023757",
         kind=ConsentKind.INDICATIEGEGEVENS_OVERNEMEN,
@@ -320,7 +321,7 @@ def test_an_attachment_is_stored_and_served_under_the_type_its_content_has(
     ],
 )
 def test_the_served_name_is_plain_ascii_with_the_detected_extension(name, content_type, served_as):
-    assert services.bijlage_download_name(Bijlage(original_name=name, content_type=content_type)) == served_as
+    assert bijlage_download_name(Bijlage(original_name=name, content_type=content_type)) == served_as
 
 
 def test_an_odd_upload_name_comes_back_escaped_on_the_page_and_plain_in_the_header(http_a, concept):
@@ -349,7 +350,7 @@ def test_complete_application_is_submitted_with_reference_deadline_and_receipt_m
 ):
     type(org_a).objects.filter(pk=org_a.pk).update(contract_start="2025-01-01")
     http = client_as(user_a)
-    aanvraag = services.aanvraag_create(user=user_a, soort="wlz")
+    aanvraag = aanvraag_create(user=user_a, soort="wlz")
     fill_complete(http, aanvraag)
     review = http.get(reverse("aanvragen:review", args=[aanvraag.pk])).content.decode()
     assert "Dementie van het Alzheimertype." in review and "De aanvraag is nog niet compleet" not in review
@@ -384,8 +385,8 @@ def test_submitting_twice_creates_one_application(http_a, concept, django_captur
 
 def test_submit_service_is_idempotent(http_a, concept, user_a):
     fill_complete(http_a, concept)
-    first = services.aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
-    second = services.aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
+    first = aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
+    second = aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
     assert first.reference == second.reference and first.submitted_at == second.submitted_at
 
 
@@ -420,7 +421,7 @@ def test_suspended_or_ended_organisation_cannot_submit_and_keeps_its_data(
     assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
     # ... and the service refuses too, with the reason, should a submission get that far
     with pytest.raises(ValidationError, match="U kunt daarom geen aanvragen indienen."):
-        services.aanvraag_submit(aanvraag_id=concept.pk, user=concept.created_by)
+        aanvraag_submit(aanvraag_id=concept.pk, user=concept.created_by)
     assert callbacks == []
     concept.refresh_from_db()
     assert (concept.status, concept.reference, concept.client_last_name) == ("concept", None, "Smit")
@@ -492,7 +493,7 @@ def test_receipt_mail_task_sends_once_even_when_run_twice(http_a, concept, user_
     from aanvragen.tasks import send_receipt_mail
 
     fill_complete(http_a, concept)
-    services.aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
+    aanvraag_submit(aanvraag_id=concept.pk, user=user_a)
     send_receipt_mail(concept.pk)
     send_receipt_mail(concept.pk)
     assert len(mail.outbox) == 1

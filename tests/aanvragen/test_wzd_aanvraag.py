@@ -9,8 +9,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aanvragen import services
 from aanvragen.models import Aanvraag
+from aanvragen.rules import aanvraag_errors
+from aanvragen.services.aanvraag import (
+    aanvraag_concept_save,
+    aanvraag_create,
+    aanvraag_status_change,
+    wzd_besluit_max_tot,
+)
 from tests.aanvragen.helpers import (
     WZD_BIJLAGEN,
     WZD_STEP_DATA,
@@ -30,7 +36,7 @@ NEW = reverse("aanvragen:new")
 
 @pytest.fixture
 def wzd(user_a):
-    return services.aanvraag_create(user=user_a, soort="wzd21")
+    return aanvraag_create(user=user_a, soort="wzd21")
 
 
 def post(http, aanvraag, step, overrides=None, concept=False):
@@ -73,10 +79,10 @@ def test_client_turning_12_today_may_be_admitted_but_not_the_day_before_the_birt
 
 def test_age_rule_is_checked_on_the_day_of_submitting(user_a):
     with time_machine.travel("2026-06-01 10:00:00+02:00", tick=False):
-        aanvraag = services.aanvraag_create(user=user_a, soort="wzd21")
-        aanvraag = services.aanvraag_concept_save(aanvraag=aanvraag, values={"client_date_of_birth": date(2014, 6, 2)})
-        assert "client_date_of_birth" in services.aanvraag_errors(aanvraag, complete=False)
-    assert "client_date_of_birth" not in services.aanvraag_errors(aanvraag, complete=False, today=date(2026, 6, 2))
+        aanvraag = aanvraag_create(user=user_a, soort="wzd21")
+        aanvraag = aanvraag_concept_save(aanvraag=aanvraag, values={"client_date_of_birth": date(2014, 6, 2)})
+        assert "client_date_of_birth" in aanvraag_errors(aanvraag, complete=False)
+    assert "client_date_of_birth" not in aanvraag_errors(aanvraag, complete=False, today=date(2026, 6, 2))
 
 
 # --- Who may apply (Wzd art. 22 lid 1) --------------------------------------------------------------------
@@ -124,9 +130,9 @@ def test_provider_and_wzd_functionaris_only_with_accommodation_or_care_plan(
 
 def test_wzd_rules_at_service_level_without_a_form():
     aanvraag = Aanvraag(soort="wzd21", aanvrager_rol="zorgaanbieder", verblijft_in_accommodatie=False)
-    assert "aanvrager_rol" in services.aanvraag_errors(aanvraag, complete=False)
+    assert "aanvrager_rol" in aanvraag_errors(aanvraag, complete=False)
     aanvraag.verblijft_in_accommodatie = True
-    assert "aanvrager_rol" not in services.aanvraag_errors(aanvraag, complete=False)
+    assert "aanvrager_rol" not in aanvraag_errors(aanvraag, complete=False)
 
 
 def test_parent_with_authority_applies_only_for_a_minor(http_a, wzd):
@@ -292,7 +298,7 @@ def test_other_organisation_gets_404_on_the_wzd_steps(wzd, client_as, org_b):
 
 def test_admin_status_page_offers_the_wzd_verklaring_codes(user_a, staff, client_as):
     aanvraag = submitted_wzd(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     page = client_as(staff).get(reverse("admin:aanvragen_aanvraag_status", args=[aanvraag.pk])).content.decode()
     for code in ("1", "2", "3", "4", "9"):
         assert f'<option value="{code}">{code} — ' in page
@@ -301,7 +307,7 @@ def test_admin_status_page_offers_the_wzd_verklaring_codes(user_a, staff, client
 @time_machine.travel("2026-03-10 10:00:00+01:00", tick=False)
 def test_admin_records_verklaring_1_with_a_validity_of_at_most_five_years(user_a, staff, client_as):
     aanvraag = submitted_wzd(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     http = client_as(staff)
     url = reverse("admin:aanvragen_aanvraag_status", args=[aanvraag.pk])
     response = http.post(url, {"to_status": "besluit_genomen"})
@@ -326,9 +332,9 @@ def test_admin_records_verklaring_1_with_a_validity_of_at_most_five_years(user_a
 @pytest.mark.parametrize("code", ["2", "3", "4", "9"])
 def test_verklaring_other_than_1_is_not_appropriate_and_has_no_validity(user_a, staff, code):
     aanvraag = submitted_wzd(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(
+        aanvraag_status_change(
             aanvraag_id=aanvraag.pk,
             user=staff,
             to_status="besluit_genomen",
@@ -336,7 +342,7 @@ def test_verklaring_other_than_1_is_not_appropriate_and_has_no_validity(user_a, 
             wzd_besluit_tot=date(2030, 1, 1),
         )
     assert "wzd_besluit_tot" in error.value.message_dict
-    aanvraag = services.aanvraag_status_change(
+    aanvraag = aanvraag_status_change(
         aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen", wzd_verklaring=code
     )
     assert (aanvraag.besluit, aanvraag.wzd_verklaring, aanvraag.wzd_besluit_tot) == ("afgewezen", code, None)
@@ -346,9 +352,9 @@ def test_a_wlz_application_gets_no_wzd_verklaring(user_a, staff):
     from tests.aanvragen.helpers import submitted_aanvraag
 
     aanvraag = submitted_aanvraag(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     with pytest.raises(ValidationError) as error:
-        services.aanvraag_status_change(
+        aanvraag_status_change(
             aanvraag_id=aanvraag.pk,
             user=staff,
             to_status="besluit_genomen",
@@ -384,4 +390,4 @@ def test_wzd_step_and_review_query_counts_are_bounded(http_a, wzd, django_assert
     ],
 )
 def test_a_decision_lasts_at_most_five_years(decided, last_valid_day):
-    assert services.wzd_besluit_max_tot(decided) == last_valid_day
+    assert wzd_besluit_max_tot(decided) == last_valid_day

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from aanvragen import selectors, services
+from aanvragen import selectors
 from aanvragen.models import Aanvraag
+from aanvragen.services.aanvraag import aanvraag_status_change, wzd_renewal_reminders_send
 from tests.aanvragen.helpers import decided_wzd, submitted_wzd
 from tests.factories import OrgAdminFactory, UserFactory
 
@@ -47,7 +48,7 @@ def test_the_7th_and_8th_week_before_expiry():
 
 def test_no_reminder_before_the_8th_week(besluit):
     with at(FIRST_DAY_8TH_WEEK - timedelta(days=1), 23, 59, 59):
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 0
     assert not mail.outbox
     assert Aanvraag.objects.get().renewal_reminder_sent_at is None
 
@@ -56,10 +57,10 @@ def test_reminder_on_the_first_day_of_the_8th_week_is_sent_once(besluit, user_a,
     OrgAdminFactory(organisation=org_b)  # another organisation's admin hears nothing
     UserFactory(organisation=besluit.organisation)  # nor does a colleague who did not submit it
     with at(FIRST_DAY_8TH_WEEK):
-        assert services.wzd_renewal_reminders_send() == 1
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 1
+        assert wzd_renewal_reminders_send() == 0
     with at(FIRST_DAY_8TH_WEEK + timedelta(days=3), 6):
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert sorted(message.to) == sorted([user_a.email, admin_a.email, admin_a2.email])
@@ -82,9 +83,9 @@ def test_the_task_sends_once_even_when_run_twice(besluit):
 
 def test_a_missed_night_still_reminds_until_the_end_of_the_7th_week_but_not_after(besluit, user_a, staff):
     with at(LAST_DAY_7TH_WEEK + timedelta(days=1)):
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 0
     with at(LAST_DAY_7TH_WEEK, 23, 59, 59):
-        assert services.wzd_renewal_reminders_send() == 1
+        assert wzd_renewal_reminders_send() == 1
     assert len(mail.outbox) == 1
 
 
@@ -92,19 +93,17 @@ def test_no_reminder_when_the_renewal_was_already_submitted(besluit, user_a):
     with at(date(2026, 11, 2), 9):
         submitted_wzd(user_a, wzd_verlenging=True, wzd_huidig_besluit_tot=BESLUIT_TOT)
     with at(FIRST_DAY_8TH_WEEK):
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 0
     assert not mail.outbox
 
 
 def test_a_decision_that_was_not_appropriate_gets_no_reminder(user_a, staff):
     with at(date(2026, 3, 10), 10):
         aanvraag = submitted_wzd(user_a)
-        services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
-        services.aanvraag_status_change(
-            aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen", wzd_verklaring="4"
-        )
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+        aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="besluit_genomen", wzd_verklaring="4")
     with at(FIRST_DAY_8TH_WEEK):
-        assert services.wzd_renewal_reminders_send() == 0
+        assert wzd_renewal_reminders_send() == 0
 
 
 def test_the_management_command_calls_the_same_service(besluit):

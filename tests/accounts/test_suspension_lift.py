@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from aanvragen import services as aanvragen_services
+from aanvragen.services.steekproeven import organisation_suspend
 from accounts import services
 from accounts.models import AuditEvent
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def suspended(staff, org_a):
-    aanvragen_services.organisation_suspend(
+    organisation_suspend(
         user=staff, organisation_id=org_a.pk, kind="misbruik", note="Cliëntgegevens gebruikt voor werving."
     )
     org_a.refresh_from_db()

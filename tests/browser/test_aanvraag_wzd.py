@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aanvragen import services
 from aanvragen.models import Aanvraag
+from aanvragen.services.aanvraag import aanvraag_status_change
 from tests.aanvragen.helpers import PDF
 from tests.conftest import assert_accessible, browser_login, fill_date_of_birth
 
@@ -147,7 +147,7 @@ def test_ciz_staff_record_the_wzd_verklaring_in_the_admin(page, live_server, use
     from tests.aanvragen.helpers import submitted_wzd
 
     aanvraag = submitted_wzd(user_a)
-    services.aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
+    aanvraag_status_change(aanvraag_id=aanvraag.pk, user=staff, to_status="in_behandeling")
     browser_login(page, live_server, staff.username, password, sms_outbox)
     page.goto(f"{live_server.url}/admin/aanvragen/aanvraag/{aanvraag.pk}/change/")
     page.get_by_role("link", name="Status wijzigen").click()

@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from aanvragen import services as aanvragen_services
 from aanvragen.choices import AccessAction, AccessOutcome
 from aanvragen.models import AccessLogEntry, SpotCheck
+from aanvragen.services.steekproeven import organisation_suspend, organisation_warn, spot_check_draw
 from accounts.models import AuditEvent, Organisation, User
 from tests.conftest import assert_accessible, browser_login
 
@@ -73,7 +73,7 @@ def test_adding_an_organisation_from_the_list_creates_its_admin_and_sends_the_we
 def test_a_suspension_is_not_a_tick_box_and_is_lifted_only_through_the_action_with_a_reason(
     page, live_server, staff, org_a, admin_a, password, sms_outbox
 ):
-    aanvragen_services.organisation_suspend(
+    organisation_suspend(
         user=staff, organisation_id=org_a.pk, kind="misbruik", note="Cliëntgegevens gebruikt voor werving."
     )
     browser_login(
@@ -181,11 +181,11 @@ def test_every_admin_page_staff_use_is_dutch_and_accessible(
     from tests.aanvragen.test_spot_checks import at, declare
 
     declare(user_a, at("2026-03-10"), 2)
-    spot_check = aanvragen_services.spot_check_draw(
+    spot_check = spot_check_draw(
         user=staff, organisation=org_a, period_from=at("2026-03-01").date(), period_to=at("2026-03-31").date(),
         sample_size=1,
     )  # fmt: skip
-    sanction = aanvragen_services.organisation_warn(
+    sanction = organisation_warn(
         user=staff,
         organisation_id=org_a.pk,
         kind="onzorgvuldig",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from aanvragen import services
+from aanvragen.services.aanvraag import aanvraag_create
 from tests.aanvragen.helpers import COMBINATIE_STEP_DATA, fill_flow
 from tests.conftest import assert_accessible, browser_login, login_client
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_combination_receipt_says_what_was_submitted(page, live_server, client, user_a, password, sms_outbox):
-    combi = services.aanvraag_create(user=user_a, soort="wlz", combinatie=True)
+    combi = aanvraag_create(user=user_a, soort="wlz", combinatie=True)
     http = login_client(client, user_a)
     fill_flow(http, combi, COMBINATIE_STEP_DATA)
     receipt = http.post(reverse("aanvragen:review", args=[combi.pk]))["Location"]

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aanvragen import services
 from aanvragen.demo import seed_demo_clients
+from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create, bijlage_add
 from tests.aanvragen.helpers import COMPLETE_VALUES, pdf_upload, submitted_aanvraag
 from tests.conftest import assert_accessible, browser_login
 from tests.factories import UserFactory
@@ -22,10 +22,10 @@ STEP_1_AND_2 = ("wlz_type", "client_bsn", "client_initials", "client_last_name",
 
 
 def concept(user, names=()):
-    aanvraag = services.aanvraag_create(user=user, soort="wlz")
+    aanvraag = aanvraag_create(user=user, soort="wlz")
     values = {name: COMPLETE_VALUES[name] for name in names}
     values |= {name: COMPLETE_VALUES[name] for name in ("client_street", "client_postcode", "client_city") if names}
-    return services.aanvraag_concept_save(aanvraag=aanvraag, values=values)
+    return aanvraag_concept_save(aanvraag=aanvraag, values=values)
 
 
 def assert_no_page_scroll(page):
@@ -48,7 +48,7 @@ def test_verder_met_concept_opens_the_first_step_that_is_not_complete(page, live
 
 def test_verder_met_concept_opens_controleren_when_nothing_is_missing(page, live_server, user_a, password, sms_outbox):
     aanvraag = concept(user_a, COMPLETE_VALUES)
-    services.bijlage_add(aanvraag=aanvraag, user=user_a, soort="diagnose", upload=pdf_upload())
+    bijlage_add(aanvraag=aanvraag, user=user_a, soort="diagnose", upload=pdf_upload())
     browser_login(page, live_server, user_a.username, password, sms_outbox)
     page.goto(f"{live_server.url}/aanvragen/{aanvraag.pk}/")
     page.get_by_role("link", name="Verder met concept").click()

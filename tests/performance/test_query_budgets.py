@@ -12,8 +12,9 @@ from datetime import date
 
 import pytest
 
-from aanvragen import services as aanvraag_services
 from aanvragen.choices import ConsentGivenBy, ConsentKind
+from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
+from aanvragen.services.clients import consent_record
 from aanvragen.views import SESSION_BSN
 from accounts.models import User
 from tests.aanvragen.helpers import STEP_DATA, submitted_aanvraag
@@ -72,12 +73,12 @@ def world(org_a, admin_a, user_a, staff):
         "staff": staff,
         "username": user_a.username,
         "aanvraag": submitted_aanvraag(user_a).pk,
-        "concept": aanvraag_services.aanvraag_create(user=user_a, soort="wlz").pk,
+        "concept": aanvraag_create(user=user_a, soort="wlz").pk,
     }
 
 
 def consent(user, bsn, kind):
-    return aanvraag_services.consent_record(
+    return consent_record(
         user=user, bsn=bsn, kind=kind, given_by=ConsentGivenBy.CLIENT, signed_on=date.today(), archive_reference="T-1"
     )
 
@@ -98,10 +99,10 @@ def grow(world, times: int = 3) -> None:
     )
     for _ in range(times):
         submitted_aanvraag(user)
-        aanvraag_services.aanvraag_create(user=user, soort="wlz")
+        aanvraag_create(user=user, soort="wlz")
         for kind in (ConsentKind.NAW_INZIEN, ConsentKind.INDICATIE_RAADPLEGEN):
             consent(user, BSN, kind)
-    aanvraag_services.aanvraag_status_change(  # the detail page lists the history
+    aanvraag_status_change(  # the detail page lists the history
         aanvraag_id=world["aanvraag"], user=world["staff"], to_status="in_behandeling"
     )
     other = OrganisationFactory()

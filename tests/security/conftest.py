@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from aanvragen import services as aanvraag_services
 from aanvragen.choices import ConsentGivenBy, ConsentKind
 from aanvragen.models import Aanvraag, Bijlage
+from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create
+from aanvragen.services.clients import consent_record
 from accounts.models import User
 from tests.aanvragen.helpers import submitted_aanvraag
 from tests.factories import UserFactory
@@ -50,7 +51,7 @@ class WorldB:
 def world_b(admin_b):
     user = UserFactory(organisation=admin_b.organisation, username="zwartkruisb", last_name="Zwartkruis")
     for kind in ConsentKind.values:
-        aanvraag_services.consent_record(
+        consent_record(
             user=user,
             bsn=B_CLIENT_BSN,
             kind=kind,
@@ -59,16 +60,14 @@ def world_b(admin_b):
             archive_reference="B-archief-1",
         )
     submitted = submitted_aanvraag(user, client_bsn=B_CLIENT_BSN, client_last_name="Quaadvliet")
-    concept = aanvraag_services.aanvraag_create(user=user, soort="wlz")
-    concept = aanvraag_services.aanvraag_concept_save(
+    concept = aanvraag_create(user=user, soort="wlz")
+    concept = aanvraag_concept_save(
         aanvraag=concept, values={"client_bsn": B_CLIENT_BSN, "client_last_name": "Quaadvliet"}
     )
-    wzd = aanvraag_services.aanvraag_create(user=user, soort="wzd21")
-    aanvraag_services.aanvraag_concept_save(
-        aanvraag=wzd, values={"client_bsn": B_CLIENT_BSN, "instelling_naam": "Quaadvliet"}
-    )
-    partner = aanvraag_services.aanvraag_create(user=user, soort="partnerverblijf")
-    aanvraag_services.aanvraag_concept_save(aanvraag=partner, values={"partner_last_name": "Quaadvliet"})
+    wzd = aanvraag_create(user=user, soort="wzd21")
+    aanvraag_concept_save(aanvraag=wzd, values={"client_bsn": B_CLIENT_BSN, "instelling_naam": "Quaadvliet"})
+    partner = aanvraag_create(user=user, soort="partnerverblijf")
+    aanvraag_concept_save(aanvraag=partner, values={"partner_last_name": "Quaadvliet"})
     return WorldB(
         admin=admin_b,
         user=user,

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
-from aanvragen import services
+from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create
 from aanvragen.validators import bsn_is_valid
 from tests.aanvragen.helpers import submitted_aanvraag
 from tests.conftest import login_client
@@ -145,8 +145,8 @@ def seeds(user) -> list[str]:
 @pytest.mark.parametrize("persona", ["user_a", "admin_a", "staff"])
 def test_no_form_of_any_page_puts_a_bsn_in_a_url(request, persona, user_a, staff):
     submitted_aanvraag(user_a, client_bsn=BSN)
-    concept = services.aanvraag_create(user=user_a, soort="wlz")
-    services.aanvraag_concept_save(aanvraag=concept, values={"client_bsn": BSN})
+    concept = aanvraag_create(user=user_a, soort="wlz")
+    aanvraag_concept_save(aanvraag=concept, values={"client_bsn": BSN})
     user = request.getfixturevalue(persona)
     http = Client(raise_request_exception=False)
     crawl = Crawl(login_client(http, user), user)

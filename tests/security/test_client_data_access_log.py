@@ -14,10 +14,11 @@ from django.contrib import admin
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from aanvragen import services
+from aanvragen.admin.clients import ClientAccessLogMixin
 from aanvragen.choices import AccessAction, ConsentGivenBy, ConsentKind
 from aanvragen.models import AccessLogEntry, Client
-from aanvragen.services import ACTION_CONSENT
+from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create, bijlage_add
+from aanvragen.services.clients import ACTION_CONSENT, client_data_access, consent_record
 from aanvragen.steps import flow_for
 from aanvragen.views import SESSION_BSN
 from tests.aanvragen.helpers import decided_wzd, pdf_upload, submitted_aanvraag
@@ -49,32 +50,30 @@ def world(user_a, staff):
     """A's applications of every kind, each for its own client, and a client from the register in the session."""
     user_a.organisation.profile = "volledig"  # Partnerverblijf too
     user_a.organisation.save(update_fields=["profile"])
-    wlz = services.aanvraag_create(user=user_a, soort="wlz")
-    services.aanvraag_concept_save(aanvraag=wlz, values=client_values("123456782"))
+    wlz = aanvraag_create(user=user_a, soort="wlz")
+    aanvraag_concept_save(aanvraag=wlz, values=client_values("123456782"))
     submitted = submitted_aanvraag(user_a, **client_values("111222333"))
     decided = decided_wzd(user_a, staff, timezone.localdate() + timedelta(weeks=9), **client_values("100023757"))
-    wzd = services.aanvraag_create(user=user_a, soort="wzd21")
-    services.aanvraag_concept_save(
-        aanvraag=wzd, values={**client_values("999999990"), "diagnose": CLIENTS["999999990"][2]}
-    )
-    services.bijlage_add(aanvraag=wzd, user=user_a, soort="diagnose", upload=pdf_upload())
-    combinatie = services.aanvraag_create(user=user_a, soort="wlz", combinatie=True)
-    services.aanvraag_concept_save(
+    wzd = aanvraag_create(user=user_a, soort="wzd21")
+    aanvraag_concept_save(aanvraag=wzd, values={**client_values("999999990"), "diagnose": CLIENTS["999999990"][2]})
+    bijlage_add(aanvraag=wzd, user=user_a, soort="diagnose", upload=pdf_upload())
+    combinatie = aanvraag_create(user=user_a, soort="wlz", combinatie=True)
+    aanvraag_concept_save(
         aanvraag=combinatie, values={**client_values("200000020"), "diagnose": CLIENTS["200000020"][2]}
     )
-    partner = services.aanvraag_create(user=user_a, soort="partnerverblijf")
-    services.aanvraag_concept_save(aanvraag=partner, values=client_values("200000007"))
+    partner = aanvraag_create(user=user_a, soort="partnerverblijf")
+    aanvraag_concept_save(aanvraag=partner, values=client_values("200000007"))
     register = "200000019"
     Client.objects.create(
         bsn=register, initials="E.", last_name=CLIENTS[register][0], date_of_birth=date(1938, 3, 12), sex="M",
         street=CLIENTS[register][1], postcode="1234 AB", city="Utrecht",
     )  # fmt: skip
     for kind in ConsentKind.values:
-        services.consent_record(
+        consent_record(
             user=user_a, bsn=register, kind=kind, given_by=ConsentGivenBy.CLIENT, signed_on=date(2026, 1, 5),
             archive_reference="A-1",
         )  # fmt: skip
-    services.client_data_access(user=user_a, bsn=register, action=AccessAction.NAW_INZIEN)  # the log has a row
+    client_data_access(user=user_a, bsn=register, action=AccessAction.NAW_INZIEN)  # the log has a row
     return {"user": user_a, "applications": [wlz, submitted, decided, wzd, combinatie, partner], "register": register}
 
 
@@ -165,6 +164,11 @@ def client_admins():
     return [
         pytest.param(model, id=model._meta.label_lower) for model in admin.site._registry if holds_client_data(model)
     ]
+
+
+@pytest.mark.parametrize("model", client_admins())
+def test_every_admin_of_client_data_logs_through_the_one_mixin(model):
+    assert isinstance(admin.site._registry[model], ClientAccessLogMixin)
 
 
 @pytest.mark.parametrize("model", client_admins())

@@ -15,9 +15,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aanvragen import services as aanvraag_services
 from aanvragen.choices import ConsentKind
 from aanvragen.demo import seed_demo_clients
+from aanvragen.services.aanvraag import aanvraag_create
 from tests.aanvragen.helpers import (
     COMBINATIE_STEP_DATA,
     PARTNERVERBLIJF_STEP_DATA,
@@ -170,7 +170,7 @@ TARGETS = {
 def world(org_a, admin_a, user_a, admin_b):
     seed_demo_clients()
     other = UserFactory(organisation=org_a, username="anderea")
-    create = aanvraag_services.aanvraag_create
+    create = aanvraag_create
     concepts = {
         "wlz": create(user=user_a, soort="wlz"),
         "wzd21": create(user=user_a, soort="wzd21"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from aanvragen import services
+from aanvragen.services.aanvraag import wzd_renewal_reminders_send
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = services.wzd_renewal_reminders_send()
+        count = wzd_renewal_reminders_send()
         self.stdout.write(f"{count} herinnering(en) voor verlenging klaargezet.")

@@ -1,10 +1,10 @@
-"""CIZ's client register, consents, the NEN 7513 access log, and the applications with their history."""
+"""The applications: a concept while the organisation enters it, then submitted and processed by CIZ; its status
+history and its attachments."""
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -12,14 +12,9 @@ from aanvragen.choices import (
     AanvraagSoort,
     AanvraagStatus,
     AanvragerRol,
-    AccessAction,
-    AccessOutcome,
     Besluit,
     BijlageSoort,
-    ConsentGivenBy,
-    ConsentKind,
     Geslacht,
-    Leveringsvorm,
     PartnerRelatie,
     Prognose,
     Relatie,
@@ -46,124 +41,6 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
-
-
-class Client(models.Model):
-    """A person known to CIZ. Maintained by CIZ staff in the admin."""
-
-    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
-    initials = models.CharField(_("voorletters"), max_length=20)
-    first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
-    name_prefix = models.CharField(_("tussenvoegsels"), max_length=30, blank=True)
-    last_name = models.CharField(_("achternaam"), max_length=150)
-    date_of_birth = models.DateField(_("geboortedatum"), validators=[validate_not_in_future])
-    sex = models.CharField(_("geslacht"), max_length=1, choices=Geslacht.choices)
-    street = models.CharField(_("straat en huisnummer"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=7, validators=[postcode_validator])
-    city = models.CharField(_("woonplaats"), max_length=100)
-
-    class Meta:
-        verbose_name = _("cliënt")
-        verbose_name_plural = _("cliënten")
-        ordering = ["last_name", "initials"]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(part for part in (self.initials, self.name_prefix, self.last_name) if part)
-
-
-class Indicatie(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="indicaties", verbose_name=_("cliënt"))
-    zorgprofiel = models.CharField(_("zorgprofiel"), max_length=3, choices=Zorgprofiel.choices)
-    leveringsvorm = models.CharField(_("leveringsvorm"), max_length=2, choices=Leveringsvorm.choices)
-    valid_from = models.DateField(_("geldig vanaf"))
-    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("indicatie")
-        verbose_name_plural = _("indicaties")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="indicatie_valid_to_after_from",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_zorgprofiel_display()} ({self.valid_from:%d-%m-%Y})"
-
-
-class ClientConsent(models.Model):
-    """A consent the organisation declares it holds, signed and kept in its own archive (FAQ 'Toestemming')."""
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
-    )
-    client_bsn = models.CharField(_("BSN"), max_length=9, validators=[validate_bsn])
-    kind = models.CharField(_("soort toestemming"), max_length=30, choices=ConsentKind.choices)
-    given_by = models.CharField(_("gegeven door"), max_length=30, choices=ConsentGivenBy.choices)
-    signed_on = models.DateField(_("datum ondertekening"), validators=[validate_not_in_future])
-    archive_reference = models.CharField(_("kenmerk in eigen archief"), max_length=100)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vastgelegd door")
-    )
-    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("toestemming")
-        verbose_name_plural = _("toestemmingen")
-        ordering = ["-recorded_at"]
-        indexes = [models.Index(fields=["organisation", "client_bsn", "kind"], name="consent_lookup_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.organisation}"
-
-
-class AccessLogEntry(models.Model):
-    """Append-only NEN 7513 log: who (user, organisation), when, which client, what, under which consent, from
-    where. Written in the same transaction as the access; never changed."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gebruiker")
-    )
-    # Empty for CIZ staff, who belong to no care organisation.
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
-    client_bsn = models.CharField(_("BSN"), max_length=9, db_index=True)
-    action = models.CharField(_("handeling"), max_length=30, choices=AccessAction.choices)
-    consent = models.ForeignKey(
-        ClientConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("toestemming")
-    )
-    outcome = models.CharField(_("resultaat"), max_length=15, choices=AccessOutcome.choices)
-    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("toegangslogregel")
-        verbose_name_plural = _("toegangslog")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        # The admin's page title: in Amsterdam time, as the list shows `at` (a datetime is stored in UTC).
-        return f"{timezone.localtime(self.at):%d-%m-%Y %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The access log is append-only.")
 
 
 class Aanvraag(models.Model):
@@ -271,10 +148,10 @@ class Aanvraag(models.Model):
     behandelaar_naam = models.CharField(_("naam behandelaar"), max_length=200, blank=True)
     behandelaar_functie = models.CharField(_("functie behandelaar"), max_length=200, blank=True)
 
-    # Combination application: a Wlz application with an art. 21 part in the same submission (DOMAIN.md §4.3)
+    # Combination application: a Wlz application with an art. 21 part in the same submission
     combinatie = models.BooleanField(_("gecombineerd met een Wzd-toets artikel 21-aanvraag"), default=False)
 
-    # Wzd artikel 21 (DOMAIN.md §4.3)
+    # Wzd artikel 21: besluit tot opname en verblijf (Wzd art. 21 and 22)
     verblijft_in_accommodatie = models.BooleanField(
         _("de cliënt verblijft al in een accommodatie"), null=True, blank=True
     )
@@ -294,7 +171,7 @@ class Aanvraag(models.Model):
         _("AGB-code van de locatie"), max_length=8, blank=True, validators=[agb_validator]
     )
 
-    # Partnerverblijf (DOMAIN.md §4.4): the partner; the indicated client is client_bsn above.
+    # Partnerverblijf (Wlz art. 3.1.2): the partner; the indicated client is client_bsn above.
     partner_bsn = models.CharField(_("BSN partner"), max_length=9, blank=True, validators=[validate_bsn])
     partner_initials = models.CharField(_("voorletters partner"), max_length=20, blank=True)
     partner_name_prefix = models.CharField(_("tussenvoegsels partner"), max_length=30, blank=True)
@@ -394,8 +271,8 @@ class AanvraagStatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-# The extension of each accepted type, as detected from the file's first bytes (services.bijlage_content_type): the
-# stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
+# The extension of each accepted type, as detected from the file's first bytes (services.aanvraag.bijlage_content_type):
+# the stored and the served name end in it, never in what the user's file name said ('report.html' holding a PDF is
 # stored and served as a .pdf).
 BIJLAGE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
@@ -425,125 +302,3 @@ class Bijlage(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-# --- Steekproeven (spot checks) ---
-# CIZ checks at random whether an organisation really holds the signed consent forms it declared (FAQ
-# 'Toestemming': "Het CIZ kan hier steekproefsgewijs op controleren"). Sanctions follow DOMAIN.md §2.4.
-
-
-class SpotCheck(models.Model):
-    """A random sample of one organisation's consent declarations recorded in a period."""
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
-    )
-    period_from = models.DateField(_("toestemmingen vastgelegd vanaf"))
-    period_to = models.DateField(_("toestemmingen vastgelegd tot en met"))
-    sample_size = models.PositiveIntegerField(_("aantal getrokken toestemmingen"))
-    reply_deadline = models.DateField(_("formulieren aanleveren uiterlijk op"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("getrokken door")
-    )
-    created_at = models.DateTimeField(_("getrokken op"), auto_now_add=True)
-    request_sent_at = models.DateTimeField(_("verzoek aan de organisatie verstuurd op"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("steekproef toestemmingen")
-        verbose_name_plural = _("steekproeven toestemmingen")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(period_to__gte=models.F("period_from")), name="spotcheck_period_order"),
-            models.CheckConstraint(condition=Q(sample_size__gte=1), name="spotcheck_sample_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return _("Steekproef %(pk)s — %(organisation)s") % {"pk": self.pk, "organisation": self.organisation}
-
-
-class SpotCheckItem(models.Model):
-    """One drawn consent declaration and CIZ's finding about its signed form."""
-
-    class Outcome(models.TextChoices):
-        IN_ORDE = "in_orde", _("In orde")
-        NIET_IN_ORDE = "niet_in_orde", _("Niet in orde")
-
-    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
-    consent = models.ForeignKey(
-        ClientConsent, on_delete=models.PROTECT, related_name="+", verbose_name=_("toestemming")
-    )
-    outcome = models.CharField(_("uitkomst"), max_length=15, choices=Outcome.choices, blank=True)
-    remark = LimitedTextField(_("opmerking"), blank=True, max_length=SHORT_TEXT)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("beoordeeld door"),
-    )
-    recorded_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("getrokken toestemming")
-        verbose_name_plural = _("getrokken toestemmingen")
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["spot_check", "consent"], name="spotcheckitem_consent_once"),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(recorded_at__isnull=False, recorded_by__isnull=False),
-                name="spotcheckitem_outcome_recorded",
-            ),
-            models.CheckConstraint(
-                condition=~Q(outcome="niet_in_orde") | ~Q(remark=""), name="spotcheckitem_niet_in_orde_has_remark"
-            ),
-            max_length_constraint("spotcheckitem", "remark", SHORT_TEXT),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.consent.get_kind_display()} {self.consent.archive_reference}"
-
-
-class OrganisationSanction(models.Model):
-    """A sanction decision (DOMAIN.md §2.4): a warning after contact, or the suspension of the organisation."""
-
-    class Kind(models.TextChoices):
-        MISBRUIK = "misbruik", _("Misbruik")
-        ONZORGVULDIG = "onzorgvuldig", _("Onzorgvuldig gebruik")
-
-    class Decision(models.TextChoices):
-        WAARSCHUWING = "waarschuwing", _("Contact opgenomen en gewaarschuwd")
-        OPGESCHORT = "opgeschort", _("Toegang opgeschort")
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
-    )
-    kind = models.CharField(_("soort"), max_length=15, choices=Kind.choices)
-    decision = models.CharField(_("besluit"), max_length=15, choices=Decision.choices)
-    spot_check = models.ForeignKey(
-        SpotCheck,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sanctions",
-        verbose_name=_("naar aanleiding van steekproef"),
-    )
-    note = LimitedTextField(_("toelichting"), max_length=LONG_TEXT)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("besloten door")
-    )
-    decided_at = models.DateTimeField(_("besloten op"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("sanctie")
-        verbose_name_plural = _("sancties")
-        ordering = ["-decided_at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "decision", "decided_at"], name="sanction_org_decision_idx")]
-        constraints = [
-            models.CheckConstraint(condition=~Q(note=""), name="sanction_has_note"),
-            max_length_constraint("organisationsanction", "note", LONG_TEXT),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_decision_display()} — {self.organisation}"

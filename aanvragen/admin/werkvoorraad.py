@@ -2,8 +2,8 @@
 aanvragen/werkvoorraad.py's; this module only shows them, with the filters (GET: a type, an organisation, a status,
 a term group; never a BSN) and every other part of the admin under 'Alle onderdelen van het beheer'.
 
-The page shows which client each application is for, so every client shown is a NEN 7513 row, written by the same
-service as the application list of ClientDataAdmin (services.clients_access_by_staff), one insert for the page."""
+The page shows which client each application is for, so every client shown is a NEN 7513 row, written like the
+application list's by the applications admin (ClientAccessLogMixin.clients_shown), one insert for the page."""
 
 from django import forms
 from django.contrib import admin
@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanvragen import services, werkvoorraad
+from aanvragen import werkvoorraad
 from aanvragen.choices import AanvraagStatus
-from aanvragen.models import Aanvraag
+from aanvragen.models.aanvraag import Aanvraag
 from accounts.models import Organisation
 
 PER_PAGE = 50
@@ -60,12 +60,7 @@ def werkvoorraad_view(model_admin: admin.ModelAdmin, request, extra_context=None
     counts = werkvoorraad.werkvoorraad_counts(today=today, **scope)
     page = Paginator(werkvoorraad.werkvoorraad(today=today, **filters), PER_PAGE).get_page(request.GET.get("p"))
     rows = [(aanvraag, werkvoorraad.termijn_of(aanvraag, today)) for aanvraag in page.object_list]
-    services.clients_access_by_staff(
-        user=request.user,
-        clients=[(aanvraag.client_bsn, None) for aanvraag, _termijn in rows if aanvraag.client_bsn],
-        changed=False,
-        request=request,
-    )
+    model_admin.clients_shown(request, [(aanvraag.client_bsn, None) for aanvraag, _termijn in rows])
     termijn_labels = dict(werkvoorraad.TERMIJN_CHOICES)
     context = {
         **site.each_context(request),
