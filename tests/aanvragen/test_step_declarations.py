@@ -1,12 +1,13 @@
-"""The required fields the submit check uses are the ones the step declarations give, message for message and in
-the order the review page lists them."""
+"""Each step is declared once (aanvragen.steps): its form has exactly the declared fields and fieldsets, and the
+required fields the submit check uses are the declared ones, message for message and in the order the review page
+lists them."""
 
 import pytest
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen import services
 from aanvragen.models import Aanvraag
-from aanvragen.steps import flow_for
+from aanvragen.steps import FLOWS, flow_for
 
 FORMER_CLIENT = {
     "client_bsn": _("Vul het BSN van de cliënt in."),
@@ -109,3 +110,22 @@ def test_each_step_lists_its_missing_fields_in_the_former_order(aanvraag, former
         if step.form is not None:
             fields = step.form.base_fields
             assert [name for name in required if name in fields] == [name for name in former if name in fields]
+
+
+FORM_STEPS = [step for flow in FLOWS.values() for step in flow.steps if step.form is not None]
+
+
+@pytest.mark.parametrize("step", FORM_STEPS, ids=lambda step: f"{step.flow}-{step.slug}")
+def test_each_step_form_has_exactly_the_declared_fields_and_fieldsets(step):
+    assert list(step.form.base_fields) == step.fields == list(step.form.Meta.fields)
+    assert step.form.fieldsets == step.fieldsets
+    assert len(set(step.fields)) == len(step.fields)
+    assert set(step.required) <= set(step.fields)
+
+
+def test_only_the_attachments_and_the_review_have_no_form():
+    for flow in FLOWS.values():
+        assert [(step.slug, step.template) for step in flow.steps if step.form is None] == [
+            ("bijlagen", "aanvragen/bijlagen.html"),
+            ("controleren", "aanvragen/review.html"),
+        ]
