@@ -143,7 +143,7 @@ class AanvraagStepForm(KiesChoicesMixin, forms.ModelForm):
         # Runs before ModelFormMetaclass reads Meta, so the model fields come from the step's declaration.
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:
-            cls.fieldsets = cls.step.fieldsets
+            cls.fieldsets = cls.step.form_fieldsets
             meta = cls.__dict__.get("Meta") or type("Meta", (getattr(cls, "Meta", object),), {})
             meta.model = Aanvraag
             meta.fields = cls.step.fields

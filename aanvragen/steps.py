@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen.choices import AanvraagSoort, BijlageSoort, Grondslag
@@ -19,28 +20,44 @@ from aanvragen.models import Aanvraag
 STEP_URL = "aanvragen:step"
 
 
+def _name(entry: str | tuple[str, str]) -> str:
+    return entry[0] if isinstance(entry, tuple) else entry
+
+
 @dataclass(frozen=True)
 class Step:
-    """One page of an application's form. `required` maps a field to the message shown when it is empty; its order
-    is the order in which 'Controleren' lists what is missing. The rules that go beyond 'required' are those of the
-    application type (services.aanvraag_errors); each step shows the messages for its own fields."""
+    """One page of an application's form. Each fieldset is (legend, fields); a field is its name, or (name,
+    message) when a complete application needs it, with the message shown while it is empty. `required` collects
+    those, in the order in which 'Controleren' lists what is missing; a step made from another with replace() keeps
+    the other's `required` unless it is given. The rules beyond 'required' are those of the application type
+    (services.aanvraag_errors); each step shows the messages for its own fields."""
 
     slug: str
     title: str
-    fieldsets: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)
-    required: dict[str, str] = field(default_factory=dict, repr=False)
+    fieldsets: list[tuple[str, list]] = field(default_factory=list, repr=False)
+    required: dict[str, str] | None = field(default=None, repr=False)
     form_name: str = ""  # the class in aanvragen.forms that adds the widgets, labels and cleaning of the fields
     template: str = "aanvragen/step.html"
     url_name: str = STEP_URL
     derived: tuple[str, ...] = ()  # fields a service fills in on this step: shown in the summary, not asked
     flow: str = ""  # set when the step is placed in a flow
 
+    def __post_init__(self):
+        if self.required is None:
+            marked = [entry for _legend, entries in self.fieldsets for entry in entries if isinstance(entry, tuple)]
+            object.__setattr__(self, "required", dict(marked))
+
     def __hash__(self) -> int:
         return hash((self.flow, self.slug))
 
     @property
+    def form_fieldsets(self) -> list[tuple[str, list[str]]]:
+        """The fieldsets as the step's page shows them: each legend with the names of its fields."""
+        return [(legend, [_name(entry) for entry in entries]) for legend, entries in self.fieldsets]
+
+    @property
     def fields(self) -> list[str]:
-        return [name for _legend, names in self.fieldsets for name in names]
+        return [name for _legend, names in self.form_fieldsets for name in names]
 
     @property
     def summary_fields(self) -> list[str]:
@@ -104,16 +121,39 @@ class Flow:
         return required_fields(*self.steps)
 
 
-# --- The steps ----------------------------------------------------------------------------------------------
+def _person(prefix: str, whom) -> list:
+    """The name fields of a person on the application (the client, the partner), which all but the name prefix
+    are required, with the message for each."""
+    return [
+        (f"{prefix}_bsn", format_lazy(_("Vul het BSN van {whom} in."), whom=whom)),
+        (f"{prefix}_initials", format_lazy(_("Vul de voorletters van {whom} in."), whom=whom)),
+        f"{prefix}_name_prefix",
+        (f"{prefix}_last_name", format_lazy(_("Vul de achternaam van {whom} in."), whom=whom)),
+        (f"{prefix}_date_of_birth", format_lazy(_("Vul de geboortedatum van {whom} in."), whom=whom)),
+    ]
+
+
+def _address(prefix: str, whom) -> list:
+    """The address of a person on the application, all required."""
+    return [
+        (f"{prefix}_street", format_lazy(_("Vul de straat en het huisnummer van {whom} in."), whom=whom)),
+        (f"{prefix}_postcode", format_lazy(_("Vul de postcode van {whom} in."), whom=whom)),
+        (f"{prefix}_city", format_lazy(_("Vul de woonplaats van {whom} in."), whom=whom)),
+    ]
+
+
+# --- The steps (a field written (name, message) is required, with that message) -----------------------------
 
 SOORT = Step(
     "aanvraag",
     _("Soort aanvraag"),
     fieldsets=[
-        (_("Eerste aanvraag of herindicatie"), ["wlz_type", "huidig_zorgprofiel"]),
+        (
+            _("Eerste aanvraag of herindicatie"),
+            [("wlz_type", _("Kies of dit een eerste aanvraag of een herindicatie is.")), "huidig_zorgprofiel"],
+        ),
         (_("Bijzondere omstandigheden"), ["urgent", "urgent_reason"]),
     ],
-    required={"wlz_type": _("Kies of dit een eerste aanvraag of een herindicatie is.")},
     form_name="SoortStepForm",
 )
 CLIENT = Step(
@@ -122,177 +162,174 @@ CLIENT = Step(
     fieldsets=[
         (
             _("Gegevens van de cliënt"),
-            [
-                "client_bsn",
-                "client_initials",
-                "client_name_prefix",
-                "client_last_name",
-                "client_date_of_birth",
-                "client_sex",
-            ],
+            [*_person("client", _("de cliënt")), ("client_sex", _("Kies het geslacht van de cliënt."))],
         ),
-        (_("Adres van de cliënt"), ["client_street", "client_postcode", "client_city", "client_zorgverzekeraar"]),
+        (_("Adres van de cliënt"), [*_address("client", _("de cliënt")), "client_zorgverzekeraar"]),
     ],
-    required={
-        "client_bsn": _("Vul het BSN van de cliënt in."),
-        "client_initials": _("Vul de voorletters van de cliënt in."),
-        "client_last_name": _("Vul de achternaam van de cliënt in."),
-        "client_date_of_birth": _("Vul de geboortedatum van de cliënt in."),
-        "client_sex": _("Kies het geslacht van de cliënt."),
-        "client_street": _("Vul de straat en het huisnummer van de cliënt in."),
-        "client_postcode": _("Vul de postcode van de cliënt in."),
-        "client_city": _("Vul de woonplaats van de cliënt in."),
-    },
     form_name="ClientStepForm",
 )
 AANVRAGER = Step(
     "aanvrager",
     _("Aanvrager en contactpersonen"),
     fieldsets=[
-        (_("Wie ondertekent de aanvraag?"), ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol"]),
+        (
+            _("Wie ondertekent de aanvraag?"),
+            [
+                (
+                    "heeft_wettelijk_vertegenwoordiger",
+                    _("Geef aan of de cliënt een wettelijk vertegenwoordiger heeft."),
+                ),
+                ("aanvrager_rol", _("Kies wie de aanvraag ondertekent.")),
+            ],
+        ),
         (
             _("Gegevens van de aanvrager"),
             [
-                "aanvrager_naam",
-                "aanvrager_telefoon",
+                ("aanvrager_naam", _("Vul de naam van de aanvrager in.")),
+                ("aanvrager_telefoon", _("Vul het telefoonnummer van de aanvrager in.")),
                 "aanvrager_email",
-                "aanvrager_straat",
-                "aanvrager_postcode",
-                "aanvrager_plaats",
+                ("aanvrager_straat", _("Vul het postadres van de aanvrager in.")),
+                ("aanvrager_postcode", _("Vul de postcode van het postadres in.")),
+                ("aanvrager_plaats", _("Vul de plaats van het postadres in.")),
             ],
         ),
         (_("Contactpersoon"), ["contactpersoon_naam", "contactpersoon_relatie", "contactpersoon_telefoon"]),
         (_("Tweede contactpersoon"), ["contactpersoon2_naam", "contactpersoon2_relatie", "contactpersoon2_telefoon"]),
     ],
-    required={
-        "heeft_wettelijk_vertegenwoordiger": _("Geef aan of de cliënt een wettelijk vertegenwoordiger heeft."),
-        "aanvrager_rol": _("Kies wie de aanvraag ondertekent."),
-        "aanvrager_naam": _("Vul de naam van de aanvrager in."),
-        "aanvrager_telefoon": _("Vul het telefoonnummer van de aanvrager in."),
-        "aanvrager_straat": _("Vul het postadres van de aanvrager in."),
-        "aanvrager_postcode": _("Vul de postcode van het postadres in."),
-        "aanvrager_plaats": _("Vul de plaats van het postadres in."),
-    },
     form_name="AanvragerStepForm",
 )
 ZORGVRAAG = Step(
     "zorgvraag",
     _("Zorgvraag"),
     fieldsets=[
-        (_("Grondslag"), ["grondslagen"]),
-        (_("Diagnose"), ["diagnose", "diagnose_behandelaar_naam", "diagnose_behandelaar_functie", "diagnose_datum"]),
-        (_("Ziekteverloop en prognose"), ["ziekteverloop", "prognose", "beperkingen"]),
-        (_("Zorgwens"), ["voorkeur_client", "opnamedatum"]),
-        (_("Medische informatie opvragen"), ["machtiging_behandelaar", "behandelaar_naam", "behandelaar_functie"]),
+        (_("Grondslag"), [("grondslagen", _("Kies ten minste één grondslag."))]),
+        (
+            _("Diagnose"),
+            [
+                ("diagnose", _("Beschrijf de diagnose.")),
+                ("diagnose_behandelaar_naam", _("Vul de naam in van de behandelaar die de diagnose stelde.")),
+                ("diagnose_behandelaar_functie", _("Vul de functie in van de behandelaar die de diagnose stelde.")),
+                ("diagnose_datum", _("Vul de datum van de diagnose in.")),
+            ],
+        ),
+        (
+            _("Ziekteverloop en prognose"),
+            [("ziekteverloop", _("Beschrijf het ziekteverloop.")), "prognose", "beperkingen"],
+        ),
+        (_("Zorgwens"), [("voorkeur_client", _("Kies de zorgwens van de cliënt.")), "opnamedatum"]),
+        (
+            _("Medische informatie opvragen"),
+            [
+                (
+                    "machtiging_behandelaar",
+                    _("Geef aan of de cliënt het CIZ machtigt medische informatie op te vragen."),
+                ),
+                "behandelaar_naam",
+                "behandelaar_functie",
+            ],
+        ),
     ],
-    required={
-        "grondslagen": _("Kies ten minste één grondslag."),
-        "diagnose": _("Beschrijf de diagnose."),
-        "diagnose_behandelaar_naam": _("Vul de naam in van de behandelaar die de diagnose stelde."),
-        "diagnose_behandelaar_functie": _("Vul de functie in van de behandelaar die de diagnose stelde."),
-        "diagnose_datum": _("Vul de datum van de diagnose in."),
-        "ziekteverloop": _("Beschrijf het ziekteverloop."),
-        "voorkeur_client": _("Kies de zorgwens van de cliënt."),
-        "machtiging_behandelaar": _("Geef aan of de cliënt het CIZ machtigt medische informatie op te vragen."),
-    },
     form_name="ZorgvraagStepForm",
 )
 
-# Wzd art. 21: who applies (Wzd art. 22 lid 1), also the signer of a combination application.
+# The art. 21 part of a combination, after the Wlz part, which already holds the diagnosis and the limitations.
+COMBINATIE_ARTIKEL_21 = Step(
+    "artikel21",
+    _("Artikel 21: accommodatie en gronden"),
+    fieldsets=[
+        (
+            _("Verlenging"),
+            [
+                ("wzd_verlenging", _("Geef aan of dit een verlenging van een bestaand artikel 21-besluit is.")),
+                "wzd_huidig_besluit_tot",
+            ],
+        ),
+        (
+            _("Wzd-accommodatie"),
+            [
+                ("instelling_naam", _("Vul de naam van de Wzd-accommodatie in.")),
+                ("instelling_locatie", _("Vul de locatie van de accommodatie in.")),
+                ("instelling_agb_code", _("Vul de AGB-code van de locatie in.")),
+            ],
+        ),
+        (_("Gronden"), [("wzd_gronden", _("Beschrijf de gronden voor de aanvraag."))]),
+    ],
+    form_name="CombinatieArtikel21StepForm",
+)
+# A Wzd art. 21 application on its own asks the diagnosis and the limitations on this step.
+ARTIKEL_21 = replace(
+    COMBINATIE_ARTIKEL_21,
+    title=_("Accommodatie en gronden"),
+    fieldsets=[
+        *COMBINATIE_ARTIKEL_21.fieldsets[:2],
+        (_("Gronden, diagnose en beperkingen"), ["wzd_gronden", "diagnose", "beperkingen"]),
+    ],
+    required={
+        **COMBINATIE_ARTIKEL_21.required,
+        "beperkingen": _("Beschrijf de relevante stoornissen en beperkingen."),
+        "diagnose": ZORGVRAAG.required["diagnose"],
+    },
+    form_name="Artikel21StepForm",
+)
+# Who applies for an art. 21 decision (Wzd art. 22 lid 1); with its own message for the applicant's role.
 VERBLIJF_REQUIRED = {
     "verblijft_in_accommodatie": _("Geef aan of de cliënt al in een accommodatie verblijft."),
     "zorgplan_onvrijwillige_zorg": _("Geef aan of de cliënt een zorgplan met onvrijwillige zorg heeft."),
 }
-WZD_AANVRAGER = Step(
-    "aanvrager",
-    _("Aanvrager"),
+WZD_AANVRAGER = replace(
+    AANVRAGER,
+    title=_("Aanvrager"),
     fieldsets=[
-        (_("Verblijf en zorgplan"), ["verblijft_in_accommodatie", "zorgplan_onvrijwillige_zorg"]),
+        (_("Verblijf en zorgplan"), list(VERBLIJF_REQUIRED)),
         (_("De aanvrager"), ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol", "wzd_machtiging_door"]),
         *AANVRAGER.fieldsets[1:],
     ],
     required={**AANVRAGER.required, "aanvrager_rol": _("Kies wie de aanvraag doet."), **VERBLIJF_REQUIRED},
     form_name="WzdAanvragerStepForm",
 )
-ACCOMMODATIE_FIELDS = ["instelling_naam", "instelling_locatie", "instelling_agb_code"]
-ARTIKEL_21 = Step(
-    "artikel21",
-    _("Accommodatie en gronden"),
-    fieldsets=[
-        (_("Verlenging"), ["wzd_verlenging", "wzd_huidig_besluit_tot"]),
-        (_("Wzd-accommodatie"), ACCOMMODATIE_FIELDS),
-        (_("Gronden, diagnose en beperkingen"), ["wzd_gronden", "diagnose", "beperkingen"]),
-    ],
-    required={
-        "wzd_verlenging": _("Geef aan of dit een verlenging van een bestaand artikel 21-besluit is."),
-        "instelling_naam": _("Vul de naam van de Wzd-accommodatie in."),
-        "instelling_locatie": _("Vul de locatie van de accommodatie in."),
-        "instelling_agb_code": _("Vul de AGB-code van de locatie in."),
-        "wzd_gronden": _("Beschrijf de gronden voor de aanvraag."),
-        "beperkingen": _("Beschrijf de relevante stoornissen en beperkingen."),
-        "diagnose": ZORGVRAAG.required["diagnose"],
-    },
-    form_name="Artikel21StepForm",
-)
-
-# The combination: the Wlz signer's message, and the art. 21 part after the Wlz part, which already holds the
-# diagnosis and the limitations.
+# The signer of a combination: the same questions, the Wlz part's message for the role.
 COMBINATIE_AANVRAGER = replace(
     WZD_AANVRAGER, title=AANVRAGER.title, required={**AANVRAGER.required, **VERBLIJF_REQUIRED}
 )
 COMBINATIE_ZORGVRAAG = replace(
     ZORGVRAAG, required={**ZORGVRAAG.required, "beperkingen": ARTIKEL_21.required["beperkingen"]}
 )
-COMBINATIE_ARTIKEL_21 = Step(
-    "artikel21",
-    _("Artikel 21: accommodatie en gronden"),
-    fieldsets=[*ARTIKEL_21.fieldsets[:2], (_("Gronden"), ["wzd_gronden"])],
-    required={name: message for name, message in ARTIKEL_21.required.items() if name not in ZORGVRAAG.fields},
-    form_name="CombinatieArtikel21StepForm",
-)
 
 PARTNER = Step(
     "partner",
     _("Partner"),
     fieldsets=[
+        (_("Gegevens van de partner"), _person("partner", _("de partner"))),
+        (_("Adres van de partner"), _address("partner", _("de partner"))),
         (
-            _("Gegevens van de partner"),
-            ["partner_bsn", "partner_initials", "partner_name_prefix", "partner_last_name", "partner_date_of_birth"],
+            _("Relatie"),
+            [("partner_relatie", _("Kies de relatie van de partner tot de cliënt.")), "partner_verklaring"],
         ),
-        (_("Adres van de partner"), ["partner_street", "partner_postcode", "partner_city"]),
-        (_("Relatie"), ["partner_relatie", "partner_verklaring"]),
     ],
-    required={
-        "partner_bsn": _("Vul het BSN van de partner in."),
-        "partner_initials": _("Vul de voorletters van de partner in."),
-        "partner_last_name": _("Vul de achternaam van de partner in."),
-        "partner_date_of_birth": _("Vul de geboortedatum van de partner in."),
-        "partner_street": _("Vul de straat en het huisnummer van de partner in."),
-        "partner_postcode": _("Vul de postcode van de partner in."),
-        "partner_city": _("Vul de woonplaats van de partner in."),
-        "partner_relatie": _("Kies de relatie van de partner tot de cliënt."),
-    },
     form_name="PartnerStepForm",
 )
 # 'Verder' checks the client's indication in the register (services.aanvraag_step_save) and stores its profile.
 PARTNER_CLIENT = Step(
     "client",
     _("Cliënt"),
-    fieldsets=[(_("De cliënt met een indicatie"), ["client_bsn"])],
-    required={"client_bsn": CLIENT.required["client_bsn"]},
+    fieldsets=[(_("De cliënt met een indicatie"), [("client_bsn", CLIENT.required["client_bsn"])])],
     form_name="PartnerClientStepForm",
     derived=("client_indicatie_zorgprofiel",),
 )
 INSTELLING = Step(
     "instelling",
     _("Instelling en ingangsdatum"),
-    fieldsets=[(_("Instelling"), [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"])],
-    required={
-        "instelling_naam": _("Vul de naam van de instelling in."),
-        "instelling_locatie": _("Vul de locatie van de instelling in."),
-        "instelling_agb_code": ARTIKEL_21.required["instelling_agb_code"],
-        "partnerverblijf_ingangsdatum": _("Vul de ingangsdatum van het partnerverblijf in."),
-    },
+    fieldsets=[
+        (
+            _("Instelling"),
+            [
+                ("instelling_naam", _("Vul de naam van de instelling in.")),
+                ("instelling_locatie", _("Vul de locatie van de instelling in.")),
+                ("instelling_agb_code", COMBINATIE_ARTIKEL_21.required["instelling_agb_code"]),
+                ("partnerverblijf_ingangsdatum", _("Vul de ingangsdatum van het partnerverblijf in.")),
+            ],
+        )
+    ],
     form_name="InstellingStepForm",
 )
 BIJLAGEN = Step("bijlagen", _("Bijlagen"), template="aanvragen/bijlagen.html", url_name="aanvragen:bijlagen")

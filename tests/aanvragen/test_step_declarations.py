@@ -118,7 +118,7 @@ FORM_STEPS = [step for flow in FLOWS.values() for step in flow.steps if step.for
 @pytest.mark.parametrize("step", FORM_STEPS, ids=lambda step: f"{step.flow}-{step.slug}")
 def test_each_step_form_has_exactly_the_declared_fields_and_fieldsets(step):
     assert list(step.form.base_fields) == step.fields == list(step.form.Meta.fields)
-    assert step.form.fieldsets == step.fieldsets
+    assert step.form.fieldsets == step.form_fieldsets
     assert len(set(step.fields)) == len(step.fields)
     assert set(step.required) <= set(step.fields)
 
