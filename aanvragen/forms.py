@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanvragen import services
+from aanvragen import services, steps
 from aanvragen.choices import (
     AANVRAGER_ROLLEN_WLZ,
     AANVRAGER_ROLLEN_WZD,
@@ -128,13 +128,26 @@ class KiesAanvraagForm(KiesChoicesMixin, forms.Form):
 
 
 class AanvraagStepForm(KiesChoicesMixin, forms.ModelForm):
-    """One step of an application form, of any type. 'Opslaan als concept' (concept=True) checks formats only;
-    'Verder' also checks what is required; the rules for both come from services.aanvraag_errors."""
+    """One step of an application form, of any type. A subclass names its `step` (aanvragen.steps), which gives
+    its fields, in order, and its fieldsets; the subclass adds only widgets, labels, help texts and cleaning.
+    'Opslaan als concept' (concept=True) checks formats only; 'Verder' also checks what is required; the rules
+    for both come from services.aanvraag_errors."""
 
+    step: steps.Step
     fieldsets: list = []
     # Radio choices to show, per field (the rest of the model's choices stay valid input, so that a hand-made
     # POST gets the rule's own message from services.aanvraag_errors rather than 'not a valid choice').
     shown_choices: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        # Runs before ModelFormMetaclass reads Meta, so the model fields come from the step's declaration.
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.fieldsets = cls.step.form_fieldsets
+            meta = cls.__dict__.get("Meta") or type("Meta", (getattr(cls, "Meta", object),), {})
+            meta.model = Aanvraag
+            meta.fields = cls.step.fields
+            cls.Meta = meta
 
     def __init__(self, *args, concept: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,11 +175,6 @@ class AanvraagStepForm(KiesChoicesMixin, forms.ModelForm):
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
 
-    @classmethod
-    def summary_fields(cls) -> list[str]:
-        """What 'Controleren' and the detail page show for this step: its fields, plus what a service derived."""
-        return cls.Meta.fields
-
 
 def yes_no_field(label):
     return forms.TypedChoiceField(
@@ -175,14 +183,9 @@ def yes_no_field(label):
 
 
 class SoortStepForm(AanvraagStepForm):
-    fieldsets = [
-        (_("Eerste aanvraag of herindicatie"), ["wlz_type", "huidig_zorgprofiel"]),
-        (_("Bijzondere omstandigheden"), ["urgent", "urgent_reason"]),
-    ]
+    step = steps.SOORT
 
     class Meta:
-        model = Aanvraag
-        fields = ["wlz_type", "huidig_zorgprofiel", "urgent", "urgent_reason"]
         widgets = {"wlz_type": forms.RadioSelect, "urgent_reason": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "huidig_zorgprofiel": _("Alleen bij een herindicatie."),
@@ -191,36 +194,10 @@ class SoortStepForm(AanvraagStepForm):
 
 
 class ClientStepForm(AanvraagStepForm):
-    fieldsets = [
-        (
-            _("Gegevens van de cliënt"),
-            [
-                "client_bsn",
-                "client_initials",
-                "client_name_prefix",
-                "client_last_name",
-                "client_date_of_birth",
-                "client_sex",
-            ],
-        ),
-        (_("Adres van de cliënt"), ["client_street", "client_postcode", "client_city", "client_zorgverzekeraar"]),
-    ]
+    step = steps.CLIENT
     client_bsn = BsnField()
 
     class Meta:
-        model = Aanvraag
-        fields = [
-            "client_bsn",
-            "client_initials",
-            "client_name_prefix",
-            "client_last_name",
-            "client_date_of_birth",
-            "client_sex",
-            "client_street",
-            "client_postcode",
-            "client_city",
-            "client_zorgverzekeraar",
-        ]
         widgets = {"client_sex": forms.RadioSelect}
         field_classes = {"client_date_of_birth": DateOfBirthField}
 
@@ -229,46 +206,11 @@ class ClientStepForm(AanvraagStepForm):
 
 
 class AanvragerStepForm(AanvraagStepForm):
-    fieldsets = [
-        (_("Wie ondertekent de aanvraag?"), ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol"]),
-        (
-            _("Gegevens van de aanvrager"),
-            [
-                "aanvrager_naam",
-                "aanvrager_telefoon",
-                "aanvrager_email",
-                "aanvrager_straat",
-                "aanvrager_postcode",
-                "aanvrager_plaats",
-            ],
-        ),
-        (_("Contactpersoon"), ["contactpersoon_naam", "contactpersoon_relatie", "contactpersoon_telefoon"]),
-        (
-            _("Tweede contactpersoon"),
-            ["contactpersoon2_naam", "contactpersoon2_relatie", "contactpersoon2_telefoon"],
-        ),
-    ]
+    step = steps.AANVRAGER
     heeft_wettelijk_vertegenwoordiger = yes_no_field(_("Heeft de cliënt een wettelijk vertegenwoordiger?"))
     shown_choices = {"aanvrager_rol": AANVRAGER_ROLLEN_WLZ}
 
     class Meta:
-        model = Aanvraag
-        fields = [
-            "heeft_wettelijk_vertegenwoordiger",
-            "aanvrager_rol",
-            "aanvrager_naam",
-            "aanvrager_telefoon",
-            "aanvrager_email",
-            "aanvrager_straat",
-            "aanvrager_postcode",
-            "aanvrager_plaats",
-            "contactpersoon_naam",
-            "contactpersoon_relatie",
-            "contactpersoon_telefoon",
-            "contactpersoon2_naam",
-            "contactpersoon2_relatie",
-            "contactpersoon2_telefoon",
-        ]
         widgets = {"aanvrager_rol": forms.RadioSelect}
         help_texts = {
             "aanvrager_rol": _(
@@ -283,16 +225,7 @@ class AanvragerStepForm(AanvraagStepForm):
 
 
 class ZorgvraagStepForm(AanvraagStepForm):
-    fieldsets = [
-        (_("Grondslag"), ["grondslagen"]),
-        (_("Diagnose"), ["diagnose", "diagnose_behandelaar_naam", "diagnose_behandelaar_functie", "diagnose_datum"]),
-        (_("Ziekteverloop en prognose"), ["ziekteverloop", "prognose", "beperkingen"]),
-        (_("Zorgwens"), ["voorkeur_client", "opnamedatum"]),
-        (
-            _("Medische informatie opvragen"),
-            ["machtiging_behandelaar", "behandelaar_naam", "behandelaar_functie"],
-        ),
-    ]
+    step = steps.ZORGVRAAG
     grondslagen = forms.MultipleChoiceField(
         label=_("Grondslag(en)"), choices=Grondslag.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -301,22 +234,6 @@ class ZorgvraagStepForm(AanvraagStepForm):
     )
 
     class Meta:
-        model = Aanvraag
-        fields = [
-            "grondslagen",
-            "diagnose",
-            "diagnose_behandelaar_naam",
-            "diagnose_behandelaar_functie",
-            "diagnose_datum",
-            "ziekteverloop",
-            "prognose",
-            "beperkingen",
-            "voorkeur_client",
-            "opnamedatum",
-            "machtiging_behandelaar",
-            "behandelaar_naam",
-            "behandelaar_functie",
-        ]
         widgets = {
             "diagnose": forms.Textarea(attrs={"rows": 3}),
             "ziekteverloop": forms.Textarea(attrs={"rows": 4}),
@@ -340,26 +257,12 @@ AANMELDER_AANVRAGER_HELP = _(
 class WzdAanvragerStepForm(AanvragerStepForm):
     """Who applies for an art. 21 decision (Wzd art. 22 lid 1); also the signer of a combination application."""
 
-    fieldsets = [
-        (_("Verblijf en zorgplan"), ["verblijft_in_accommodatie", "zorgplan_onvrijwillige_zorg"]),
-        (
-            _("De aanvrager"),
-            ["heeft_wettelijk_vertegenwoordiger", "aanvrager_rol", "wzd_machtiging_door"],
-        ),
-        *AanvragerStepForm.fieldsets[1:],
-    ]
+    step = steps.WZD_AANVRAGER
     verblijft_in_accommodatie = yes_no_field(_("Verblijft de cliënt al in een accommodatie?"))
     zorgplan_onvrijwillige_zorg = yes_no_field(_("Heeft de cliënt een zorgplan waarin onvrijwillige zorg staat?"))
     shown_choices = {"aanvrager_rol": AANVRAGER_ROLLEN_WZD, "wzd_machtiging_door": WZD_MACHTIGERS}
 
     class Meta(AanvragerStepForm.Meta):
-        fields = [
-            "verblijft_in_accommodatie",
-            "zorgplan_onvrijwillige_zorg",
-            *AanvragerStepForm.Meta.fields[:2],
-            "wzd_machtiging_door",
-            *AanvragerStepForm.Meta.fields[2:],
-        ]
         widgets = {"aanvrager_rol": forms.RadioSelect, "wzd_machtiging_door": forms.RadioSelect}
         labels = {
             "aanvrager_rol": _("Wie doet de aanvraag?"),
@@ -379,27 +282,11 @@ class WzdAanvragerStepForm(AanvragerStepForm):
         }
 
 
-ACCOMMODATIE_FIELDS = ["instelling_naam", "instelling_locatie", "instelling_agb_code"]
-
-
 class Artikel21StepForm(AanvraagStepForm):
-    fieldsets = [
-        (_("Verlenging"), ["wzd_verlenging", "wzd_huidig_besluit_tot"]),
-        (_("Wzd-accommodatie"), ACCOMMODATIE_FIELDS),
-        (_("Gronden, diagnose en beperkingen"), ["wzd_gronden", "diagnose", "beperkingen"]),
-    ]
+    step = steps.ARTIKEL_21
     wzd_verlenging = yes_no_field(_("Is dit een verlenging van een bestaand artikel 21-besluit?"))
 
     class Meta:
-        model = Aanvraag
-        fields = [
-            "wzd_verlenging",
-            "wzd_huidig_besluit_tot",
-            *ACCOMMODATIE_FIELDS,
-            "wzd_gronden",
-            "diagnose",
-            "beperkingen",
-        ]
         widgets = {
             "wzd_gronden": forms.Textarea(attrs={"rows": 4}),
             "diagnose": forms.Textarea(attrs={"rows": 3}),
@@ -427,45 +314,14 @@ class Artikel21StepForm(AanvraagStepForm):
 
 
 class CombinatieArtikel21StepForm(Artikel21StepForm):
-    """The art. 21 part of a combination: the diagnosis and limitations are already in the Wlz part."""
-
-    fieldsets = [*Artikel21StepForm.fieldsets[:2], (_("Gronden"), ["wzd_gronden"])]
-
-    class Meta(Artikel21StepForm.Meta):
-        fields = ["wzd_verlenging", "wzd_huidig_besluit_tot", *ACCOMMODATIE_FIELDS, "wzd_gronden"]
+    step = steps.COMBINATIE_ARTIKEL_21
 
 
 class PartnerStepForm(AanvraagStepForm):
-    fieldsets = [
-        (
-            _("Gegevens van de partner"),
-            [
-                "partner_bsn",
-                "partner_initials",
-                "partner_name_prefix",
-                "partner_last_name",
-                "partner_date_of_birth",
-            ],
-        ),
-        (_("Adres van de partner"), ["partner_street", "partner_postcode", "partner_city"]),
-        (_("Relatie"), ["partner_relatie", "partner_verklaring"]),
-    ]
+    step = steps.PARTNER
     partner_bsn = BsnField(label=_("BSN partner"))
 
     class Meta:
-        model = Aanvraag
-        fields = [
-            "partner_bsn",
-            "partner_initials",
-            "partner_name_prefix",
-            "partner_last_name",
-            "partner_date_of_birth",
-            "partner_street",
-            "partner_postcode",
-            "partner_city",
-            "partner_relatie",
-            "partner_verklaring",
-        ]
         widgets = {"partner_relatie": forms.RadioSelect}
         field_classes = {"partner_date_of_birth": DateOfBirthField}
         labels = {
@@ -482,7 +338,7 @@ class PartnerStepForm(AanvraagStepForm):
 
 
 class PartnerClientStepForm(AanvraagStepForm):
-    fieldsets = [(_("De cliënt met een indicatie"), ["client_bsn"])]
+    step = steps.PARTNER_CLIENT
     client_bsn = BsnField(
         label=_("BSN van de cliënt"),
         help_text=_(
@@ -491,21 +347,11 @@ class PartnerClientStepForm(AanvraagStepForm):
         ),
     )
 
-    class Meta:
-        model = Aanvraag
-        fields = ["client_bsn"]
-
-    @classmethod
-    def summary_fields(cls) -> list[str]:
-        return [*cls.Meta.fields, "client_indicatie_zorgprofiel"]
-
 
 class InstellingStepForm(AanvraagStepForm):
-    fieldsets = [(_("Instelling"), [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"])]
+    step = steps.INSTELLING
 
     class Meta:
-        model = Aanvraag
-        fields = [*ACCOMMODATIE_FIELDS, "partnerverblijf_ingangsdatum"]
         field_classes = {"partnerverblijf_ingangsdatum": DutchDateField}
         labels = {
             "instelling_naam": _("Naam van de instelling waar de cliënt verblijft"),

@@ -8,6 +8,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aanvragen import steps
 from aanvragen.choices import (
     FAMILIE_ROLLEN,
     VOORKEUR_MET_VERBLIJF,
@@ -20,71 +21,14 @@ from aanvragen.choices import (
 )
 from aanvragen.models.aanvraag import Aanvraag
 
-CLIENT_REQUIRED = {
-    "client_bsn": _("Vul het BSN van de cliënt in."),
-    "client_initials": _("Vul de voorletters van de cliënt in."),
-    "client_last_name": _("Vul de achternaam van de cliënt in."),
-    "client_date_of_birth": _("Vul de geboortedatum van de cliënt in."),
-    "client_sex": _("Kies het geslacht van de cliënt."),
-    "client_street": _("Vul de straat en het huisnummer van de cliënt in."),
-    "client_postcode": _("Vul de postcode van de cliënt in."),
-    "client_city": _("Vul de woonplaats van de cliënt in."),
-}
-AANVRAGER_REQUIRED = {
-    "heeft_wettelijk_vertegenwoordiger": _("Geef aan of de cliënt een wettelijk vertegenwoordiger heeft."),
-    "aanvrager_rol": _("Kies wie de aanvraag ondertekent."),
-    "aanvrager_naam": _("Vul de naam van de aanvrager in."),
-    "aanvrager_telefoon": _("Vul het telefoonnummer van de aanvrager in."),
-    "aanvrager_straat": _("Vul het postadres van de aanvrager in."),
-    "aanvrager_postcode": _("Vul de postcode van het postadres in."),
-    "aanvrager_plaats": _("Vul de plaats van het postadres in."),
-}
-WLZ_REQUIRED = {
-    "wlz_type": _("Kies of dit een eerste aanvraag of een herindicatie is."),
-    **CLIENT_REQUIRED,
-    **AANVRAGER_REQUIRED,
-    "grondslagen": _("Kies ten minste één grondslag."),
-    "diagnose": _("Beschrijf de diagnose."),
-    "diagnose_behandelaar_naam": _("Vul de naam in van de behandelaar die de diagnose stelde."),
-    "diagnose_behandelaar_functie": _("Vul de functie in van de behandelaar die de diagnose stelde."),
-    "diagnose_datum": _("Vul de datum van de diagnose in."),
-    "ziekteverloop": _("Beschrijf het ziekteverloop."),
-    "voorkeur_client": _("Kies de zorgwens van de cliënt."),
-    "machtiging_behandelaar": _("Geef aan of de cliënt het CIZ machtigt medische informatie op te vragen."),
-}
+# The required fields of each type, each with its message, come from the step declarations (aanvragen/steps.py).
+CLIENT_REQUIRED = steps.CLIENT.required
+AANVRAGER_REQUIRED = steps.AANVRAGER.required
+WLZ_REQUIRED = steps.required_by_flow(AanvraagSoort.WLZ)
 # The art. 21 part; a combination asks it after the Wlz part, which already holds the diagnosis.
-ARTIKEL_21_REQUIRED = {
-    "verblijft_in_accommodatie": _("Geef aan of de cliënt al in een accommodatie verblijft."),
-    "zorgplan_onvrijwillige_zorg": _("Geef aan of de cliënt een zorgplan met onvrijwillige zorg heeft."),
-    "wzd_verlenging": _("Geef aan of dit een verlenging van een bestaand artikel 21-besluit is."),
-    "instelling_naam": _("Vul de naam van de Wzd-accommodatie in."),
-    "instelling_locatie": _("Vul de locatie van de accommodatie in."),
-    "instelling_agb_code": _("Vul de AGB-code van de locatie in."),
-    "wzd_gronden": _("Beschrijf de gronden voor de aanvraag."),
-    "beperkingen": _("Beschrijf de relevante stoornissen en beperkingen."),
-}
-WZD_REQUIRED = {
-    **CLIENT_REQUIRED,
-    **AANVRAGER_REQUIRED,
-    "aanvrager_rol": _("Kies wie de aanvraag doet."),
-    **ARTIKEL_21_REQUIRED,
-    "diagnose": _("Beschrijf de diagnose."),
-}
-PARTNERVERBLIJF_REQUIRED = {
-    "partner_bsn": _("Vul het BSN van de partner in."),
-    "partner_initials": _("Vul de voorletters van de partner in."),
-    "partner_last_name": _("Vul de achternaam van de partner in."),
-    "partner_date_of_birth": _("Vul de geboortedatum van de partner in."),
-    "partner_street": _("Vul de straat en het huisnummer van de partner in."),
-    "partner_postcode": _("Vul de postcode van de partner in."),
-    "partner_city": _("Vul de woonplaats van de partner in."),
-    "partner_relatie": _("Kies de relatie van de partner tot de cliënt."),
-    "client_bsn": _("Vul het BSN van de cliënt in."),
-    "instelling_naam": _("Vul de naam van de instelling in."),
-    "instelling_locatie": _("Vul de locatie van de instelling in."),
-    "instelling_agb_code": _("Vul de AGB-code van de locatie in."),
-    "partnerverblijf_ingangsdatum": _("Vul de ingangsdatum van het partnerverblijf in."),
-}
+ARTIKEL_21_REQUIRED = steps.required_by_flow(steps.COMBINATIE, beyond=AanvraagSoort.WLZ)
+WZD_REQUIRED = steps.required_by_flow(AanvraagSoort.WZD_ARTIKEL_21)
+PARTNERVERBLIJF_REQUIRED = steps.required_by_flow(AanvraagSoort.PARTNERVERBLIJF)
 MINOR_SIGNERS = (AanvragerRol.OUDER_MET_GEZAG, AanvragerRol.VOOGD)
 WZD_MINIMUM_AGE = 12
 INDICATIE_ZONDER_VERBLIJF = _(

@@ -157,7 +157,7 @@ def aanvraag_step(request, pk, step):
             return redirect(spec.next_url(aanvraag.pk))
     context = {**_step_context(aanvraag, spec), "form": form, "consent_url": consent_url}
     _form_shown(request, aanvraag)
-    return render(request, "aanvragen/step.html", context)
+    return render(request, spec.template, context)
 
 
 def _typed_bsn(request, aanvraag, spec) -> dict:
@@ -219,9 +219,10 @@ def aanvraag_bijlagen(request, pk):
         services.bijlage_add(aanvraag=aanvraag, user=request.user, **form.cleaned_data_for_service())
         messages.success(request, _("De bijlage is toegevoegd."))
         return redirect("aanvragen:bijlagen", aanvraag.pk)
-    context = {**_step_context(aanvraag, flow_for(aanvraag).step("bijlagen")), "form": form}
+    spec = flow_for(aanvraag).step("bijlagen")
+    context = {**_step_context(aanvraag, spec), "form": form}
     _form_shown(request, aanvraag)
-    return render(request, "aanvragen/bijlagen.html", context)
+    return render(request, spec.template, context)
 
 
 @require_POST
@@ -259,15 +260,16 @@ def aanvraag_review(request, pk):
             return redirect("aanvragen:receipt", aanvraag.pk)
     if aanvraag.status != AanvraagStatus.CONCEPT:
         return redirect("aanvragen:detail", aanvraag.pk)
+    spec = flow_for(aanvraag).step("controleren")
     context = {
         "aanvraag": aanvraag,
         "summary": step_summary(aanvraag),
         "problems": steps_with_errors(aanvraag),
         "refusal": selectors.submit_refusal(request.user.organisation),
-        **_step_context(aanvraag, flow_for(aanvraag).step("controleren")),
+        **_step_context(aanvraag, spec),
     }
     _form_shown(request, aanvraag)
-    return render(request, "aanvragen/review.html", context)
+    return render(request, spec.template, context)
 
 
 @organisation_member
