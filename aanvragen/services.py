@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aanvragen import selectors
+from aanvragen.audit import Action as SpotCheckAction
 from aanvragen.choices import (
     FAMILIE_ROLLEN,
     STATUS_TRANSITIONS,
@@ -53,7 +54,7 @@ from aanvragen.models import (
     SpotCheck,
     SpotCheckItem,
 )
-from accounts.models import AuditEvent, Organisation, User
+from accounts.models import Organisation, User
 from accounts.services import audit_log
 from portero.client_ip import client_address
 
@@ -888,11 +889,11 @@ def wzd_renewal_reminders_send(*, today: date | None = None) -> int:
 
 # --- Steekproeven (spot checks) ---
 # Audit actions of the spot checks and sanctions, in the accounts audit log (AuditEvent) next to the account events.
-SPOT_CHECK_DRAWN = AuditEvent.Action.SPOT_CHECK_DRAWN
-SPOT_CHECK_OUTCOME_RECORDED = AuditEvent.Action.SPOT_CHECK_OUTCOME_RECORDED
-SPOT_CHECK_CLOSED = AuditEvent.Action.SPOT_CHECK_CLOSED
-ORGANISATION_WARNED = AuditEvent.Action.ORGANISATION_WARNED
-ORGANISATION_SUSPENDED = AuditEvent.Action.ORGANISATION_SUSPENDED
+SPOT_CHECK_DRAWN = SpotCheckAction.SPOT_CHECK_DRAWN
+SPOT_CHECK_OUTCOME_RECORDED = SpotCheckAction.SPOT_CHECK_OUTCOME_RECORDED
+SPOT_CHECK_CLOSED = SpotCheckAction.SPOT_CHECK_CLOSED
+ORGANISATION_WARNED = SpotCheckAction.ORGANISATION_WARNED
+ORGANISATION_SUSPENDED = SpotCheckAction.ORGANISATION_SUSPENDED
 
 Outcome = SpotCheckItem.Outcome
 SanctionKind = OrganisationSanction.Kind
