@@ -64,10 +64,16 @@ from accounts.services.phone import (
 from accounts.services.sessions import SESSION_SEEN, SESSION_STARTED, session_started, session_touch, sessions_end_all
 from accounts.services.sms import CodeSend, sms_code_send, sms_code_used
 from accounts.services.users import (
+    ACCOUNT_FIELDS,
+    EMAIL_UNIQUE_CONSTRAINT,
+    NAME_PARTS,
+    contact_validate,
     email_changed_notify,
+    email_clash_as_form_error,
     email_in_use_message,
     email_validate,
     login_name_generate,
+    staff_create,
     user_create,
 )
 
@@ -79,8 +85,14 @@ __all__ = [
     "organisation_suspension_lift",
     "email_validate",
     "email_in_use_message",
+    "contact_validate",
+    "EMAIL_UNIQUE_CONSTRAINT",
+    "email_clash_as_form_error",
     "login_name_generate",
+    "ACCOUNT_FIELDS",
     "user_create",
+    "staff_create",
+    "NAME_PARTS",
     "email_changed_notify",
     "mobile_parse",
     "phone_device_reset",
