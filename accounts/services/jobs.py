@@ -8,8 +8,6 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connections, router, transaction
-from django.db.models import Q, QuerySet
-from django.db.models.sql import UpdateQuery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,63 +28,67 @@ def user_deactivate_idle(*, user: User, request: HttpRequest | None = None) -> N
         audit_log(Action.USER_DEACTIVATED, target=user, request=request, reason=IDLE_REASON)
 
 
-def _update_audited(users: QuerySet[User], *, values: dict[str, Any], action: str, at: datetime, **detail: Any) -> int:
-    """Set `values` on every account `users` selects (the rule, written once as a queryset) and write one audit
-    event per changed account, inside the database: no account comes into Python and no id list goes back,
-    whatever the number of accounts. Returns the number changed.
+# Accounts that can still log in (selectors.active_users()), as the WHERE of the nightly statements below.
+ACTIVE_SQL = "deleted_at IS NULL AND deactivated_at IS NULL"
+AUDIT_BATCH = 10_000  # audit rows per INSERT: 2 parameters a row, within SQLite's 32,766 per statement
 
-    PostgreSQL does both in one statement whose UPDATE has the rule as its own WHERE: a row locked by a concurrent
-    login is re-checked against the rule once that login commits (``id IN (subquery)`` would re-check only the id).
-    SQLite has no UPDATE inside WITH: there the audit rows are inserted first, from the same rule, and then the
-    accounts updated; the first write holds SQLite's single write lock until commit, so both see the same accounts.
+
+def _update_audited(
+    *, assign: dict[str, Any], rule: str, params: list[Any], action: str, at: datetime, **detail
+) -> int:
+    """Set `assign` (field name → value) on every account the SQL condition `rule` selects, and write one audit
+    event per changed account. Returns the number changed. The same SQL on PostgreSQL and SQLite (3.35+).
+
+    One UPDATE whose own WHERE is the rule, RETURNING the changed accounts: on PostgreSQL a row locked by a
+    concurrent login is re-checked against the rule once that login commits (``id IN (subquery)`` would re-check
+    only the id); SQLite has one writer at a time. Then their audit rows, AUDIT_BATCH per INSERT, in the same
+    transaction. `rule` and the column names are this module's own SQL; every value is a parameter.
     """
-    using = router.db_for_write(users.model)
-    connection = connections[using]
+    connection = connections[router.db_for_write(User)]
+    fields = {name: User._meta.get_field(name) for name in assign}
+    set_sql = ", ".join(f"{field.column} = %s" for field in fields.values())
+    set_params = [field.get_db_prep_save(assign[name], connection) for name, field in fields.items()]
+    when = User._meta.get_field("date_joined")
+    rule_params = [
+        when.get_db_prep_value(value, connection) if isinstance(value, datetime) else value for value in params
+    ]
     audit = AuditEvent._meta
-    audit_params = (
+    audit_params = [
         audit.get_field("created_at").get_db_prep_save(at, connection),
         action,
         audit.get_field("detail").get_db_prep_save(detail, connection),
-    )
-
-    def insert_audit(source: str) -> str:
-        # The table name and Django's compiled SQL only; every value is a parameter.
-        return (
-            f"INSERT INTO {audit.db_table} (created_at, action, target_id, organisation_id, detail) "  # noqa: S608
-            f"SELECT %s, %s, id, organisation_id, %s FROM {source}"
-        )
-
+    ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            update = users.query.chain(UpdateQuery)
-            update.add_update_values(values)
-            update_sql, update_params = update.get_compiler(using).as_sql()
-            sql = f"WITH changed AS ({update_sql} RETURNING id, organisation_id) {insert_audit('changed')}"
-            cursor.execute(sql, (*update_params, *audit_params))
-            return cursor.rowcount
-        select_sql, select_params = users.order_by().values("pk").query.get_compiler(using).as_sql()
         cursor.execute(
-            insert_audit(f"{users.model._meta.db_table} WHERE id IN ({select_sql})"), (*audit_params, *select_params)
+            f"UPDATE {User._meta.db_table} SET {set_sql} WHERE {rule} RETURNING id, organisation_id",  # noqa: S608
+            [*set_params, *rule_params],
         )
-    return users.update(**values)
+        changed = cursor.fetchall()
+        for start in range(0, len(changed), AUDIT_BATCH):
+            batch = changed[start : start + AUDIT_BATCH]
+            rows = ", ".join(["(%s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {audit.db_table} (created_at, action, target_id, organisation_id, detail) "  # noqa: S608
+                f"SELECT %s, %s, CAST(column1 AS BIGINT), CAST(column2 AS BIGINT), %s FROM (VALUES {rows}) AS changed",
+                [*audit_params, *(value for row in batch for value in row)],
+            )
+    return len(changed)
 
 
 @transaction.atomic
 def idle_accounts_deactivate(*, now: datetime | None = None) -> int:
     """Deactivate every account without a login (or, never logged in, created) 6 months ago or longer.
 
-    Set-based in the database (_update_audited): one statement on PostgreSQL, whatever the number of accounts.
-    Idempotent, and a login racing with it either waits for the row lock and then finds the account inactive, or
-    committed first and is then left alone.
+    Set-based in the database (_update_audited): one UPDATE whatever the number of accounts. Idempotent, and a
+    login racing with it either waits for the row lock and then finds the account inactive, or committed first
+    and is then left alone.
     """
     moment = timezone.now()
     cutoff = selectors.idle_cutoff(now=now or moment)
-    idle = User.objects.filter(selectors.active_users()).filter(
-        Q(last_login__lte=cutoff) | Q(last_login__isnull=True, date_joined__lte=cutoff)
-    )
     return _update_audited(
-        idle,
-        values={"deactivated_at": moment, "deactivation_reason": IDLE_REASON},
+        assign={"deactivated_at": moment, "deactivation_reason": IDLE_REASON},
+        rule=f"{ACTIVE_SQL} AND (last_login <= %s OR (last_login IS NULL AND date_joined <= %s))",
+        params=[cutoff, cutoff],
         action=Action.USER_DEACTIVATED,
         at=moment,
         reason=IDLE_REASON,
@@ -108,21 +110,21 @@ def passwords_expire(*, now: datetime | None = None) -> tuple[int, int]:
     valid = relativedelta(months=settings.PORTERO_PASSWORD_VALID_MONTHS)
     expired_cutoff = now - valid
     warning_cutoff = now + timedelta(days=settings.PORTERO_PASSWORD_WARNING_DAYS) - valid
-    active = User.objects.filter(selectors.active_users(), password_changed_at__isnull=False)
+    active = f"{ACTIVE_SQL} AND password_changed_at IS NOT NULL"
 
     expired = _update_audited(
-        active.filter(password_changed_at__lte=expired_cutoff, password_expired_at__isnull=True),
-        values={"password_expired_at": now},
+        assign={"password_expired_at": now},
+        rule=f"{active} AND password_changed_at <= %s AND password_expired_at IS NULL",
+        params=[expired_cutoff],
         action=Action.PASSWORD_EXPIRED,
         at=moment,
     )
     warned = _update_audited(
-        active.filter(
-            password_changed_at__lte=warning_cutoff,
-            password_changed_at__gt=expired_cutoff,
-            password_expiry_warned_at__isnull=True,
+        assign={"password_expiry_warned_at": now},
+        rule=(
+            f"{active} AND password_changed_at <= %s AND password_changed_at > %s AND password_expiry_warned_at IS NULL"
         ),
-        values={"password_expiry_warned_at": now},
+        params=[warning_cutoff, expired_cutoff],
         action=Action.PASSWORD_EXPIRY_WARNED,
         at=moment,
     )
