@@ -55,8 +55,8 @@ def login_refusal(*, user: User, request: HttpRequest | None = None) -> LoginRef
         user_deactivate_idle(user=user, request=request)
     if user.deactivated_at is not None:
         return LoginRefusal.INACTIVE
-    # CIZ closed the organisation's access (sanctiebeleid, DOMAIN.md §2.4; aanvragen.services.organisation_suspend),
-    # or its contract has ended or not yet started (DOMAIN.md §2.1: access is set by contract).
+    # CIZ suspended the organisation's access as a sanction (aanvragen.services.organisation_suspend), or its
+    # contract has ended or not yet started: an organisation has access only while its contract runs.
     closed = selectors.organisation_closed(organisation=user.organisation)
     if closed == selectors.OrganisationClosed.SUSPENDED:
         return LoginRefusal.ORGANISATION_SUSPENDED
