@@ -17,6 +17,8 @@ The audit log itself (AuditEvent, audit_log) is accounts.audit.
 from accounts.audit import Action, audit_log
 from accounts.services.demo import demo_dates_move
 from accounts.services.jobs import (
+    ACTIVE_SQL,
+    AUDIT_BATCH,
     IDLE_REASON,
     idle_accounts_deactivate,
     passwords_expire,
@@ -64,9 +66,7 @@ from accounts.services.phone import (
 from accounts.services.sessions import SESSION_SEEN, SESSION_STARTED, session_started, session_touch, sessions_end_all
 from accounts.services.sms import CodeSend, sms_code_send, sms_code_used
 from accounts.services.users import (
-    ACCOUNT_FIELDS,
     EMAIL_UNIQUE_CONSTRAINT,
-    NAME_PARTS,
     contact_validate,
     email_changed_notify,
     email_clash_as_form_error,
@@ -89,10 +89,8 @@ __all__ = [
     "EMAIL_UNIQUE_CONSTRAINT",
     "email_clash_as_form_error",
     "login_name_generate",
-    "ACCOUNT_FIELDS",
     "user_create",
     "staff_create",
-    "NAME_PARTS",
     "email_changed_notify",
     "mobile_parse",
     "phone_device_reset",
@@ -131,6 +129,8 @@ __all__ = [
     "sessions_end_all",
     "IDLE_REASON",
     "user_deactivate_idle",
+    "ACTIVE_SQL",
+    "AUDIT_BATCH",
     "idle_accounts_deactivate",
     "passwords_expire",
     "sessions_clear_expired",

@@ -111,7 +111,8 @@ def login_name_generate(*, first_name: str, name_prefix: str, last_name: str) ->
     return f"{base}{number}"
 
 
-ACCOUNT_FIELDS = ("username", "initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")
+# What the audit event of a new account records.
+_CREATED_FIELDS = ("username", "initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")
 
 
 def user_create(
@@ -193,7 +194,12 @@ def _account_create(
         try:
             with email_clash_as_form_error():
                 user = User(
-                    username=username or login_name_generate(**{k: fields[k] for k in NAME_PARTS}),
+                    username=username
+                    or login_name_generate(
+                        first_name=fields["first_name"],
+                        name_prefix=fields["name_prefix"],
+                        last_name=fields["last_name"],
+                    ),
                     organisation=organisation,
                     email=email,
                     mobile=number or "",
@@ -213,14 +219,11 @@ def _account_create(
         raise ValidationError(_("Er kon geen vrije inlognaam worden gemaakt; probeer het opnieuw."))
     if number:
         phone_device_reset(user=user)
-    created = {field: str(getattr(user, field)) for field in ACCOUNT_FIELDS}
+    created = {field: str(getattr(user, field)) for field in _CREATED_FIELDS}
     role = {"is_staff": True} if is_staff else {"is_org_admin": is_org_admin}
     audit_log(Action.USER_CREATED, actor=created_by, target=user, request=request, **role, **created)
     password_link_send(user=user, purpose="welcome", request=request)
     return user
-
-
-NAME_PARTS = ("first_name", "name_prefix", "last_name")
 
 
 def email_changed_notify(*, user: User, old_email: str, changed_by: User) -> None:
