@@ -1,4 +1,4 @@
-"""Password hashing: Argon2id at OWASP's recommended minimum (issue 10).
+"""Password hashing: Argon2id at OWASP's recommended minimum.
 
 Django's default Argon2 parameters (100 MiB, 2 passes, 8 lanes) cost ~230 ms per hash on a 2-core machine, so
 setting a password, which compares it with the current one and the 12 previous ones (13 hashes), took ~3 s.

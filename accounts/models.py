@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from accounts.audit import AuditEvent  # noqa: F401  (the audit log's model, registered with accounts' models)
 from accounts.choices import Profile
 from portero.validators import agb_validator, kvk_validator, postcode_validator, uzi_validator
 
@@ -228,84 +229,3 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {timezone.localtime(self.replaced_at):%d-%m-%Y}"
-
-
-class AuditEvent(models.Model):
-    """One entry of the append-only account audit log. Written by services only, never changed."""
-
-    class Action(models.TextChoices):
-        LOGIN_SUCCEEDED = "login_succeeded", _("ingelogd")
-        LOGIN_FAILED = "login_failed", _("inloggen mislukt")
-        CODE_FAILED = "code_failed", _("verkeerde sms-code")
-        LOCKED_OUT = "locked_out", _("geblokkeerd na te veel pogingen")
-        LOGGED_OUT = "logged_out", _("uitgelogd")
-        PASSWORD_LINK_SENT = "password_link_sent", _("wachtwoordlink verstuurd")
-        PASSWORD_LINK_REFUSED = "password_link_refused", _("wachtwoordlink aangevraagd, niet verstuurd")
-        PASSWORD_SET = "password_set", _("wachtwoord ingesteld")
-        PASSWORD_EXPIRED = "password_expired", _("wachtwoord verlopen")
-        PASSWORD_EXPIRY_WARNED = "password_expiry_warned", _("waarschuwing wachtwoord verloopt verstuurd")
-        PHONE_SET = "phone_set", _("mobiel nummer vastgelegd")
-        PHONE_CHANGE = "phone_change", _("mobiel nummer wijzigen (stap)")
-        ORGANISATION_CREATED = "organisation_created", _("organisatie aangemaakt")
-        USER_CREATED = "user_created", _("account aangemaakt")
-        USER_CHANGED = "user_changed", _("account gewijzigd")
-        USER_DELETED = "user_deleted", _("account verwijderd")
-        USER_DEACTIVATED = "user_deactivated", _("account inactief gemaakt")
-        ORGANISATION_CHANGED = "organisation_changed", _("organisatie gewijzigd")
-        SPOT_CHECK_DRAWN = "spot_check_drawn", _("steekproef getrokken")
-        SPOT_CHECK_OUTCOME_RECORDED = "spot_check_outcome_recorded", _("uitkomst steekproef vastgelegd")
-        SPOT_CHECK_CLOSED = "spot_check_closed", _("steekproef afgerond")
-        ORGANISATION_WARNED = "organisation_warned", _("organisatie gewaarschuwd")
-        ORGANISATION_SUSPENDED = "organisation_suspended", _("toegang organisatie opgeschort")
-        ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
-
-    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
-    action = models.CharField(_("gebeurtenis"), max_length=40, choices=Action.choices)
-    # The three references carry no foreign-key constraint in the database (db_constraint=False). Every audit row
-    # is written by Portero's own services, in the transaction of the change it records, with the ids of rows they
-    # just read or changed; accounts are never deleted (soft deletion; no delete in the admin), and Django's
-    # PROTECT refuses a delete of any account or organisation the log names, in the CIZ admin too. A constraint
-    # would check and lock the referenced account and organisation for each audit row: at a million accounts those
-    # checks made the nightly jobs about 60% slower (docs/PERFORMANCE.md).
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uitgevoerd door"),
-        db_constraint=False,
-    )
-    # No index of its own: audit_target_idx (target, -created_at) serves every lookup by account, and the nightly
-    # jobs write one audit row per changed account, each index entry fewer counts at a million accounts.
-    target = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("betreft account"),
-        db_index=False,
-        db_constraint=False,
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        db_constraint=False,
-    )
-    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
-    detail = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("auditgebeurtenis")
-        verbose_name_plural = _("auditlog")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target", "-created_at"], name="audit_target_idx")]
-
-    def __str__(self) -> str:
-        # The admin shows this as the page title: in Amsterdam time, as the list shows created_at.
-        return f"{timezone.localtime(self.created_at):%d-%m-%Y %H:%M} {self.get_action_display()}"

@@ -1,4 +1,4 @@
-"""Receivers that turn the login libraries' signals into audit events (via services.audit_log) and start the
+"""Receivers that turn the login libraries' signals into audit events (via accounts.audit.audit_log) and start the
 idle clock of a new login's session."""
 
 from axes.signals import user_locked_out
@@ -7,8 +7,9 @@ from django.dispatch import receiver
 from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
+from accounts.audit import audit_log
 from accounts.models import AuditEvent, User
-from accounts.services import audit_log, login_completed, login_failed, session_started, sessions_end_all
+from accounts.services import login_completed, login_failed, session_started, sessions_end_all
 
 Action = AuditEvent.Action
 

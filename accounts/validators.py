@@ -1,4 +1,5 @@
-"""The password policy of the seeds (chapter 2.1 and the FAQ), as Django password validators.
+"""Portero's password policy (8 to 128 characters, 3 of the 4 character classes, no parts of one's name, not the
+current password nor one of the 12 before it), as Django password validators.
 
 Django's validate_password() runs every validator and reports all failures at once; every path that sets
 a password (set-password link, change-password page, createsuperuser, changepassword) goes through it.
@@ -98,7 +99,7 @@ class NamePartsValidator:
 
 
 class PasswordHistoryValidator:
-    """Not the current password, nor any of the previous ones kept in the history (12, the seeds)."""
+    """Not the current password, nor any of the previous ones kept in the history (the last 12)."""
 
     def validate(self, password, user=None):
         if user is None or user.pk is None:
@@ -117,7 +118,7 @@ class PasswordHistoryValidator:
 
 def _matches_in_parallel(password: str, hashes: list[str]) -> list[bool]:
     """check_password against each hash, on every core: argon2-cffi releases the GIL while hashing, so 13 Argon2
-    comparisons take about half the time on 2 cores (issue 10, docs/PERFORMANCE.md)."""
+    comparisons take about half the time on 2 cores (docs/PERFORMANCE.md)."""
     if len(hashes) < 2:
         return [check_password(password, encoded) for encoded in hashes]
     with ThreadPoolExecutor(max_workers=min(len(hashes), os.cpu_count() or 1)) as pool:

@@ -5,42 +5,26 @@ accounts.services; these functions apply them for the admin and put each error o
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from accounts.audit import audit_log
 from accounts.models import AuditEvent, User
+from accounts.services import users as account_users
 from orgadmin import selectors
 
 Action = AuditEvent.Action
 EDITABLE_FIELDS = ("initials", "first_name", "name_prefix", "last_name", "email", "mobile", "uzi_number")
-EMAIL_CONSTRAINT = "user_unique_email_among_active"
 
 
 def _same_organisation(*, admin: User, user: User) -> None:
     # The views look users up through selectors.user_for_admin; this guards other callers.
     if not admin.is_org_admin or admin.organisation_id is None or user.organisation_id != admin.organisation_id:
         raise PermissionDenied("beheer")
-
-
-def _contact_errors(*, admin: User, data: dict[str, Any], exclude_user: User | None = None) -> tuple[dict, Any]:
-    """Validate e-mail and mobile with the account rules; the errors keyed by field, plus the parsed values."""
-    errors: dict[str, list[str]] = {}
-    email = mobile = None
-    try:
-        email = account_services.email_validate(
-            organisation=admin.organisation, email=data.get("email", ""), exclude_user=exclude_user
-        )
-    except ValidationError as exc:
-        errors["email"] = exc.messages
-    try:
-        mobile = account_services.mobile_parse(data.get("mobile"))
-    except ValidationError as exc:
-        errors["mobile"] = exc.messages
-    return errors, (email, mobile)
 
 
 @transaction.atomic
@@ -54,10 +38,6 @@ def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None =
     return account_services.user_create(organisation=admin.organisation, created_by=admin, request=request, **fields)
 
 
-def _is_email_clash(exc: IntegrityError) -> bool:
-    return EMAIL_CONSTRAINT in str(exc)  # SQLite and PostgreSQL both name the violated constraint
-
-
 @transaction.atomic
 def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
     """Change an active account's data; the audit event records before and after of each changed field.
@@ -68,7 +48,9 @@ def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpR
     _same_organisation(admin=admin, user=user)
     if not user.is_active:
         raise ValidationError(_("Een verwijderd of inactief account kan niet meer worden gewijzigd."))
-    errors, (email, mobile) = _contact_errors(admin=admin, data=data, exclude_user=user)
+    errors, email, mobile = account_users.contact_validate(
+        organisation=admin.organisation, email=data.get("email", ""), mobile=data.get("mobile"), exclude_user=user
+    )
     before = {name: str(getattr(user, name) or "") for name in EDITABLE_FIELDS}
     for name in ("initials", "first_name", "name_prefix", "last_name", "uzi_number"):
         setattr(user, name, (data.get(name) or "").strip())
@@ -91,16 +73,11 @@ def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpR
         return user
     saved_fields = [name for name in changes if name != "mobile"]
     if saved_fields:
-        try:
-            with transaction.atomic():
-                user.save(update_fields=saved_fields)
-        except IntegrityError as exc:
-            if _is_email_clash(exc):
-                raise ValidationError({"email": _("Dit e-mailadres is al in gebruik.")}) from exc
-            raise
+        with account_users.email_clash_as_form_error():
+            user.save(update_fields=saved_fields)
     if "mobile" in changes:
         account_services.user_set_mobile(user=user, mobile=mobile, actor=admin, request=request)
-    account_services.audit_log(Action.USER_CHANGED, actor=admin, target=user, request=request, changes=changes)
+    audit_log(Action.USER_CHANGED, actor=admin, target=user, request=request, changes=changes)
     if "email" in changes:
         account_services.email_changed_notify(user=user, old_email=before["email"], changed_by=admin)
     return user
@@ -146,7 +123,7 @@ def user_delete(*, admin: User, user: User, reason: str, request: HttpRequest | 
     user.deleted_by = admin
     user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     user.save(update_fields=["deleted_at", "deletion_reason", "deleted_by"])
-    account_services.audit_log(
+    audit_log(
         Action.USER_DELETED,
         actor=admin,
         target=user,

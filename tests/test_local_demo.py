@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import get_commands
 
 from aanvragen.demo import DEMO_CLIENTS
-from accounts.management.commands.seed_demo import ORGANISATIONS, STAFF_USERNAME
+from accounts.services.demo import ORGANISATIONS, STAFF_USERNAME
 from tests.test_run_local import run_local
 from tests.test_settings import ROOT, run_manage
 

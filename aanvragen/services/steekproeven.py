@@ -12,17 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aanvragen import selectors
+from aanvragen.audit import Action as SpotCheckAction
 from aanvragen.models.clients import ClientConsent
 from aanvragen.models.steekproeven import OrganisationSanction, SpotCheck, SpotCheckItem
-from accounts.models import AuditEvent, Organisation, User
-from accounts.services import audit_log
+from accounts.audit import audit_log
+from accounts.models import Organisation, User
 
-# Audit actions of the spot checks and sanctions, in the accounts audit log (AuditEvent) next to the account events.
-SPOT_CHECK_DRAWN = AuditEvent.Action.SPOT_CHECK_DRAWN
-SPOT_CHECK_OUTCOME_RECORDED = AuditEvent.Action.SPOT_CHECK_OUTCOME_RECORDED
-SPOT_CHECK_CLOSED = AuditEvent.Action.SPOT_CHECK_CLOSED
-ORGANISATION_WARNED = AuditEvent.Action.ORGANISATION_WARNED
-ORGANISATION_SUSPENDED = AuditEvent.Action.ORGANISATION_SUSPENDED
+# Audit actions of the spot checks and sanctions (declared in aanvragen/audit.py), in the one audit log.
+SPOT_CHECK_DRAWN = SpotCheckAction.SPOT_CHECK_DRAWN
+SPOT_CHECK_OUTCOME_RECORDED = SpotCheckAction.SPOT_CHECK_OUTCOME_RECORDED
+SPOT_CHECK_CLOSED = SpotCheckAction.SPOT_CHECK_CLOSED
+ORGANISATION_WARNED = SpotCheckAction.ORGANISATION_WARNED
+ORGANISATION_SUSPENDED = SpotCheckAction.ORGANISATION_SUSPENDED
 
 Outcome = SpotCheckItem.Outcome
 SanctionKind = OrganisationSanction.Kind

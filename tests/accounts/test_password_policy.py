@@ -1,4 +1,4 @@
-"""The password policy of the seeds, enforced by accounts.services.password_set on every path."""
+"""Portero's password policy, enforced by accounts.services.password_set on every path."""
 
 import pytest
 from django.core.exceptions import ValidationError

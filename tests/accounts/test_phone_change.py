@@ -56,7 +56,7 @@ def test_a_number_changed_in_beheer_is_told_by_mail_and_by_sms_to_the_old_number
 
 
 def test_the_notice_sms_goes_through_the_one_send_function(user_a, sms_outbox, django_capture_on_commit_callbacks):
-    with mock.patch("accounts.services.sms_code_send", wraps=services.sms_code_send) as send:
+    with mock.patch("accounts.services.phone.sms_code_send", wraps=services.sms_code_send) as send:
         with django_capture_on_commit_callbacks(execute=True):
             services.user_set_mobile(user=user_a, mobile=OLD_CODE_STEP)
     assert send.call_count == 1 and send.call_args.kwargs["notice"]

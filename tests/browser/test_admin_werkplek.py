@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
+from aanvragen.audit import Action as SpotCheckAction
 from aanvragen.choices import AccessAction, AccessOutcome
 from aanvragen.models import AccessLogEntry, SpotCheck
 from aanvragen.services.steekproeven import organisation_suspend, organisation_warn, spot_check_draw
@@ -195,7 +196,7 @@ def test_every_admin_page_staff_use_is_dutch_and_accessible(
     entry = AccessLogEntry.objects.create(
         user=user_a, organisation=org_a, client_bsn="999990019", action=AccessAction.ZOEKEN, outcome=AccessOutcome.FOUND
     )
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.ORGANISATION_WARNED).get()
+    event = AuditEvent.objects.filter(action=SpotCheckAction.ORGANISATION_WARNED).get()
     group = Group.objects.create(name="Contractbeheer")
     browser_login(page, live_server, staff.username, password, sms_outbox, "?next=/admin/")
     expect(page.get_by_role("link", name=re.compile("Portero"))).to_be_visible()

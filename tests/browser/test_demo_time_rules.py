@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import Organisation
+from accounts.services.demo import DEMO_PASSWORD
 from tests.conftest import assert_accessible, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts import selectors, services
-from accounts.management.commands.seed_demo import ORGANISATIONS, STAFF_USERNAME
 from accounts.models import User
+from accounts.services.demo import ORGANISATIONS, STAFF_USERNAME
 
 DEMO_USERNAMES = {STAFF_USERNAME, *(user[0] for organisation in ORGANISATIONS for user in organisation["users"])}
 

@@ -1,0 +1,13 @@
+"""The audit actions of aanvragen: spot checks and the sanctions that follow them, written to the one audit log
+(accounts.audit.AuditEvent) next to the account events."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    SPOT_CHECK_DRAWN = "spot_check_drawn", _("steekproef getrokken")
+    SPOT_CHECK_OUTCOME_RECORDED = "spot_check_outcome_recorded", _("uitkomst steekproef vastgelegd")
+    SPOT_CHECK_CLOSED = "spot_check_closed", _("steekproef afgerond")
+    ORGANISATION_WARNED = "organisation_warned", _("organisatie gewaarschuwd")
+    ORGANISATION_SUSPENDED = "organisation_suspended", _("toegang organisatie opgeschort")
