@@ -87,7 +87,22 @@ def postgresql_schema(tree: Path, database: str) -> str:
         lines = [line for line in block.splitlines()[2:] if line.strip() and not line.startswith(NOISE)]
         sql = "\n".join(lines)
         blocks.append(normalised_table(sql) if sql.startswith("CREATE TABLE ") else sql)
-    return "\n\n".join(sorted(blocks)) + "\n"
+    return "\n\n".join(sorted(blocks)) + "\n\n" + postgresql_index_order(database)
+
+
+def postgresql_index_order(database: str) -> str:
+    """Each table's indexes in the order they were created: of two indexes that cost the same (a small table), the
+    planner takes the one created last, so the order is part of what the migrations build."""
+    connection = psycopg2.connect(f"{SERVER}/{database}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, string_agg(i.relname, ', ' ORDER BY i.oid) FROM pg_index AS x"
+            " JOIN pg_class AS t ON t.oid = x.indrelid JOIN pg_class AS i ON i.oid = x.indexrelid"
+            " WHERE t.relnamespace = 'public'::regnamespace GROUP BY t.relname ORDER BY t.relname"
+        )
+        rows = cursor.fetchall()
+    connection.close()
+    return "".join(f"-- indexes of {table} in creation order: {names}\n" for table, names in rows)
 
 
 def sqlite_schema(tree: Path, path: Path) -> str:
@@ -95,8 +110,12 @@ def sqlite_schema(tree: Path, path: Path) -> str:
     migrate(tree, f"sqlite:///{path}")
     with sqlite3.connect(path) as connection:
         rows = connection.execute("SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+        tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        # The planner's list of each table's indexes, in its order (see postgresql_index_order).
+        order = {table: [row[1] for row in connection.execute(f'PRAGMA index_list("{table}")')] for table in tables}
     blocks = [normalised_table(sql) if kind == "table" else " ".join(sql.split()) for kind, sql in rows]
-    return "\n\n".join(sorted(blocks)) + "\n"
+    indexes = "".join(f"-- indexes of {table}: {', '.join(names)}\n" for table, names in sorted(order.items()))
+    return "\n\n".join(sorted(blocks)) + "\n\n" + indexes
 
 
 def dump(tree: Path, out: Path, label: str) -> tuple[str, str]:

@@ -164,6 +164,12 @@ class Migration(migrations.Migration):
                 'verbose_name': 'aanvraag',
                 'verbose_name_plural': 'aanvragen',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [
+                    models.Index(fields=['organisation', '-updated_at', '-id'], name='aanvraag_org_updated_idx'),
+                    models.Index(fields=['organisation', 'status', '-updated_at', '-id'], name='aanvraag_org_status_idx2'),
+                    models.Index(condition=models.Q(('wzd_besluit_tot__isnull', False)), fields=['wzd_besluit_tot'], name='aanvraag_wzd_besluit_tot_idx'),
+                    models.Index(fields=['status', 'deadline'], name='aanvraag_werkvoorraad_idx'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -312,22 +318,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'getrokken toestemmingen',
                 'ordering': ['pk'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='aanvraag',
-            index=models.Index(fields=['organisation', '-updated_at', '-id'], name='aanvraag_org_updated_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='aanvraag',
-            index=models.Index(fields=['organisation', 'status', '-updated_at', '-id'], name='aanvraag_org_status_idx2'),
-        ),
-        migrations.AddIndex(
-            model_name='aanvraag',
-            index=models.Index(fields=['status', 'deadline'], name='aanvraag_werkvoorraad_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='aanvraag',
-            index=models.Index(condition=models.Q(('wzd_besluit_tot__isnull', False)), fields=['wzd_besluit_tot'], name='aanvraag_wzd_besluit_tot_idx'),
         ),
         migrations.AddConstraint(
             model_name='aanvraag',

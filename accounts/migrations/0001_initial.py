@@ -205,6 +205,10 @@ class Migration(migrations.Migration):
                 'verbose_name': 'gebruiker',
                 'verbose_name_plural': 'gebruikers',
                 'ordering': ['username'],
+                'indexes': [
+                    models.Index(models.F('organisation'), django.db.models.functions.text.Lower('last_name'), django.db.models.functions.text.Lower('first_name'), django.db.models.functions.text.Lower('name_prefix'), models.F('username'), name='user_org_name_idx'),
+                    models.Index(fields=['organisation'], include=('search_text', 'deactivated_at', 'deleted_at'), name='user_org_search_idx'),
+                ],
             },
             managers=[
                 ('objects', accounts.models.UserManager()),
@@ -222,6 +226,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'vorig wachtwoord',
                 'verbose_name_plural': 'vorige wachtwoorden',
                 'ordering': ['-replaced_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['user', '-replaced_at'], name='pwhistory_user_idx'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -262,14 +269,6 @@ class Migration(migrations.Migration):
             model_name='user',
             index=models.Index(fields=['organisation', 'username'], name='user_org_username_idx'),
         ),
-        migrations.AddIndex(
-            model_name='user',
-            index=models.Index(models.F('organisation'), django.db.models.functions.text.Lower('last_name'), django.db.models.functions.text.Lower('first_name'), django.db.models.functions.text.Lower('name_prefix'), models.F('username'), name='user_org_name_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['organisation'], include=('search_text', 'deactivated_at', 'deleted_at'), name='user_org_search_idx'),
-        ),
         migrations.AddConstraint(
             model_name='user',
             constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('deactivated_at__isnull', True), ('deleted_at__isnull', True)), name='user_unique_email_among_active', violation_error_message='Dit e-mailadres is al in gebruik.'),
@@ -277,10 +276,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='user',
             constraint=models.CheckConstraint(condition=models.Q(('is_org_admin', False), ('organisation__isnull', False), _connector='OR'), name='user_org_admin_has_organisation'),
-        ),
-        migrations.AddIndex(
-            model_name='passwordhistory',
-            index=models.Index(fields=['user', '-replaced_at'], name='pwhistory_user_idx'),
         ),
         # --- Written by hand: what the models cannot declare. Model operations go above this line: SQLite changes
         # a table by building it anew, which drops the table's triggers.
