@@ -98,7 +98,7 @@ def test_the_database_refuses_to_change_or_delete_audit_events(user_a):
 
 def test_an_account_or_organisation_in_the_audit_log_cannot_be_deleted(admin_a, user_a):
     """The audit log's references have no constraint in the database (the nightly jobs' cost at national scale,
-    accounts/migrations/0010); Django's PROTECT is what still refuses the delete, and the indexes stay."""
+    db_constraint=False on AuditEvent); Django's PROTECT is what still refuses the delete, and the indexes stay."""
     from django.db import connection
     from django.db.models import ProtectedError
 

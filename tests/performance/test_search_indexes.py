@@ -1,4 +1,4 @@
-"""The beheer list search's indexes (accounts migrations 0004, 0007 and 0008): on PostgreSQL the organisation-coded
+"""The beheer list search's indexes (accounts/migrations/0001_initial.py): on PostgreSQL the organisation-coded
 pieces in their own table (accounts_user_search) with a GIN index, kept by triggers, the two B-tree indexes and the
 table's fillfactor exist and the planner can use them; on SQLite the search works without them
 (tests/orgadmin/test_user_list.py)."""
@@ -217,7 +217,7 @@ def test_postgresql_connections_plan_without_parallel_workers(admin_a):
 def test_the_lists_count_can_be_read_from_an_index_alone(admin_a, monkeypatch, query, show_deleted):
     """At 1,000,000 accounts an organisation's accounts lie all over the table: a count that tests them through the
     table reads a page per account (3 ms of the list). With plain index and table scans switched off, PostgreSQL
-    still finds a plan for the list's count: an index-only scan of user_org_search_idx (accounts migration 0012)."""
+    still finds a plan for the list's count: an index-only scan of user_org_search_idx."""
     postgresql_only()
     UserFactory.create_batch(5, organisation=admin_a.organisation)
     monkeypatch.setattr(
