@@ -13,6 +13,7 @@ import django.db.models.functions.text
 import django.utils.timezone
 import phonenumber_field.modelfields
 from django.conf import settings
+import accounts.audit
 from django.db import migrations, models
 
 
@@ -254,7 +255,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tijdstip')),
-                ('action', models.CharField(choices=[('login_succeeded', 'ingelogd'), ('login_failed', 'inloggen mislukt'), ('code_failed', 'verkeerde sms-code'), ('locked_out', 'geblokkeerd na te veel pogingen'), ('logged_out', 'uitgelogd'), ('password_link_sent', 'wachtwoordlink verstuurd'), ('password_link_refused', 'wachtwoordlink aangevraagd, niet verstuurd'), ('password_set', 'wachtwoord ingesteld'), ('password_expired', 'wachtwoord verlopen'), ('password_expiry_warned', 'waarschuwing wachtwoord verloopt verstuurd'), ('phone_set', 'mobiel nummer vastgelegd'), ('phone_change', 'mobiel nummer wijzigen (stap)'), ('organisation_created', 'organisatie aangemaakt'), ('user_created', 'account aangemaakt'), ('user_changed', 'account gewijzigd'), ('user_deleted', 'account verwijderd'), ('user_deactivated', 'account inactief gemaakt'), ('organisation_changed', 'organisatie gewijzigd'), ('spot_check_drawn', 'steekproef getrokken'), ('spot_check_outcome_recorded', 'uitkomst steekproef vastgelegd'), ('spot_check_closed', 'steekproef afgerond'), ('organisation_warned', 'organisatie gewaarschuwd'), ('organisation_suspended', 'toegang organisatie opgeschort'), ('organisation_suspension_lifted', 'opschorting organisatie opgeheven')], max_length=40, verbose_name='gebeurtenis')),
+                ('action', models.CharField(choices=accounts.audit.action_choices, max_length=40, verbose_name='gebeurtenis')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adres')),
                 ('detail', models.JSONField(blank=True, default=dict, verbose_name='details')),
                 ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uitgevoerd door')),
