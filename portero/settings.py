@@ -448,5 +448,7 @@ LOGGING = {
         "django.server": {"level": "WARNING", "propagate": True},
         # Celery's own per-task lines; portero.task writes one line per task.
         "celery.app.trace": {"level": "WARNING"},
+        # gunicorn's lines from a worker go through the same handler (and redaction) instead of gunicorn's own.
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
