@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install install-test bench clean
+.PHONY: run test lint format install install-test bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench: install-test
 	DATABASE_URL=$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/portero_bench) \
 	REDIS_URL=$(or $(BENCH_REDIS_URL),redis://127.0.0.1:6379/7) \
 	$(BIN)/python bench/run.py --scale $(or $(BENCH_SCALE),0.05) $(BENCH_ARGS)
+
+## make messages: the Dutch catalog from the sources (makemessages; each Portero string translated by itself,
+## the library strings from locale/nl/libraries.po), then compilemessages. Needs GNU gettext.
+messages: install-test
+	$(BIN)/python scripts/messages.py
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache

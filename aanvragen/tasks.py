@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aanvragen import selectors
 from aanvragen.models.aanvraag import Aanvraag
@@ -33,7 +34,7 @@ def send_receipt_mail(aanvraag_id: int) -> None:
             "link": absolute_url(AANVRAAG, "aanvragen:detail", aanvraag.pk),
         }
         body = render_to_string("aanvragen/mail/ontvangstbevestiging.txt", context)
-        subject = f"Portero: ontvangstbevestiging aanvraag {aanvraag.reference}"
+        subject = gettext("Portero: ontvangstbevestiging aanvraag %(reference)s") % {"reference": aanvraag.reference}
         send_mail(subject, body, None, [aanvraag.submitted_by.email])
         Aanvraag.objects.filter(pk=aanvraag.pk).update(receipt_sent_at=timezone.now())
 
@@ -63,7 +64,7 @@ def send_wzd_renewal_reminder(aanvraag_id: int) -> None:
             "link": absolute_url(AANVRAAG, "aanvragen:besluiten"),
         }
         body = render_to_string("aanvragen/mail/wzd_verlenging_herinnering.txt", context)
-        subject = f"Portero: verleng artikel 21-besluit {aanvraag.reference}"
+        subject = gettext("Portero: verleng artikel 21-besluit %(reference)s") % {"reference": aanvraag.reference}
         recipients = selectors.renewal_reminder_recipients(aanvraag)
         if recipients:
             send_mail(subject, body, None, recipients)
@@ -94,6 +95,8 @@ def send_spot_check_request(spot_check_id: int) -> None:
             return
         rows = [(item.consent, bsn_mask(item.consent.client_bsn)) for item in selectors.spot_check_items(spot_check)]
         body = render_to_string("aanvragen/mail/steekproef_verzoek.txt", {"spot_check": spot_check, "rows": rows})
-        subject = f"Portero: steekproef toestemmingsformulieren, reactie uiterlijk {spot_check.reply_deadline:%d-%m-%Y}"
+        subject = gettext("Portero: steekproef toestemmingsformulieren, reactie uiterlijk %(date)s") % {
+            "date": f"{spot_check.reply_deadline:%d-%m-%Y}"
+        }
         send_mail(subject, body, None, recipients)
         SpotCheck.objects.filter(pk=spot_check.pk).update(request_sent_at=timezone.now())

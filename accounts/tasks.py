@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import selectors, services
 from accounts.models import User
@@ -17,9 +18,9 @@ from portero.hosts import AANVRAAG, BEHEER, absolute_url
 from portero.mail import MailTask
 
 PASSWORD_MAIL_SUBJECTS = {
-    "welcome": "Welkom bij Portero: stel uw wachtwoord in",
-    "reset": "Portero: nieuw wachtwoord instellen",
-    "renew": "Portero: vernieuw uw wachtwoord",
+    "welcome": gettext_lazy("Welkom bij Portero: stel uw wachtwoord in"),
+    "reset": gettext_lazy("Portero: nieuw wachtwoord instellen"),
+    "renew": gettext_lazy("Portero: vernieuw uw wachtwoord"),
 }
 
 # A night after an import may warn tens of thousands: the accounts are read 500 at a time, and once a run has used
@@ -53,14 +54,14 @@ def send_password_link_mail(user_id: int, purpose: str) -> None:
         "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
     }
     body = render_to_string("accounts/mail/password_link.txt", context)
-    send_mail(PASSWORD_MAIL_SUBJECTS[purpose], body, None, [user.email])
+    send_mail(str(PASSWORD_MAIL_SUBJECTS[purpose]), body, None, [user.email])
 
 
 PASSWORD_SET_SUBJECTS = {
-    "first": "Portero: uw wachtwoord is ingesteld",
-    "link": "Portero: uw wachtwoord is opnieuw ingesteld",
-    "page": "Portero: uw wachtwoord is gewijzigd",
-    "command": "Portero: uw wachtwoord is gewijzigd",
+    "first": gettext_lazy("Portero: uw wachtwoord is ingesteld"),
+    "link": gettext_lazy("Portero: uw wachtwoord is opnieuw ingesteld"),
+    "page": gettext_lazy("Portero: uw wachtwoord is gewijzigd"),
+    "command": gettext_lazy("Portero: uw wachtwoord is gewijzigd"),
 }
 
 
@@ -79,7 +80,7 @@ def send_password_set_mail(user_id: int, case: str, at: str) -> None:
         "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
     }
     body = render_to_string("accounts/mail/password_set.txt", context)
-    send_mail(PASSWORD_SET_SUBJECTS[case], body, None, [user.email])
+    send_mail(str(PASSWORD_SET_SUBJECTS[case]), body, None, [user.email])
 
 
 @shared_task(base=MailTask)
@@ -91,7 +92,7 @@ def send_email_changed_mail(user_id: int, old_email: str, changed_by_id: int, at
         return
     context = {"user": user, "changed_by": selectors.user_by_pk(changed_by_id), "at": datetime.fromisoformat(at)}
     body = render_to_string("accounts/mail/email_changed.txt", context)
-    send_mail("Portero: uw e-mailadres is gewijzigd", body, None, [old_email])
+    send_mail(gettext("Portero: uw e-mailadres is gewijzigd"), body, None, [old_email])
 
 
 @shared_task(base=MailTask)
@@ -109,7 +110,7 @@ def send_phone_changed_mail(user_id: int, by_self: bool, had_number: bool, numbe
         "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
     }
     body = render_to_string("accounts/mail/phone_changed.txt", context)
-    send_mail("Portero: uw mobiele nummer voor de sms-code is gewijzigd", body, None, [user.email])
+    send_mail(gettext("Portero: uw mobiele nummer voor de sms-code is gewijzigd"), body, None, [user.email])
 
 
 @shared_task(base=MailTask)
@@ -128,7 +129,7 @@ def send_password_expiry_warnings(warned_at: str | list[int]) -> None:
         for user in users:
             context = {"user": user, "expires_at": selectors.password_expires_at(user=user), "request_url": request_url}
             body = render_to_string("accounts/mail/password_expiry_warning.txt", context)
-            send_mail("Portero: uw wachtwoord verloopt binnenkort", body, None, [user.email])
+            send_mail(gettext("Portero: uw wachtwoord verloopt binnenkort"), body, None, [user.email])
             services.password_expiry_warning_mailed(user=user)
             if time.monotonic() > deadline:
                 send_password_expiry_warnings.delay(warned_at)

@@ -1,3 +1,4 @@
+import logging.config
 import os
 
 from celery import Celery, signals
@@ -14,6 +15,4 @@ def _use_django_logging(**kwargs) -> None:
     """Workers and beat log like the web app (one line per task, request id, secrets redacted)."""
     from django.conf import settings
 
-    from portero.logging import configure
-
-    configure(settings.LOGGING)
+    logging.config.dictConfig(settings.LOGGING)

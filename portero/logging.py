@@ -1,20 +1,21 @@
 """Structured logs: one line per request and per Celery task, each with a request id, and no secrets.
 
-Every log record is redacted when it is created (a log-record factory, so it holds for every handler, also
-third-party ones and pytest's): BSN-like 9-digit numbers, values of password/token/code fields and the
-token of set-password links never reach a log line. LOG_FORMAT=json writes one JSON object per line.
+Redaction is one logging.Filter, RedactSecrets, on every handler of LOGGING. It rewrites the record itself
+(message, traceback, extra={...} fields), so a handler that sees the record after ours (pytest's capture,
+for one) sees it redacted too: BSN-like 9-digit numbers, values of password/token/code fields, SMS codes and
+the token of set-password links never reach a log line. LOG_FORMAT=json writes one JSON object per line
+(python-json-logger).
 """
 
 import contextvars
-import json
 import logging
-import logging.config
 import re
 import time
 import uuid
 
 from celery import signals
 from django.utils.functional import empty
+from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
 
 from portero.client_ip import client_address, current_client_address
 
@@ -50,66 +51,56 @@ def redact(text: str) -> str:
 
 
 _STANDARD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
-_default_record_factory = logging.getLogRecordFactory()
 
 
-def _redacting_record_factory(*args, **kwargs) -> logging.LogRecord:
-    record = _default_record_factory(*args, **kwargs)
-    try:
-        message = record.getMessage()
-    except Exception:  # noqa: BLE001 - a broken format string must not lose the line
-        message = f"{record.msg} {record.args}"
-    record.msg, record.args = redact(message), ()
-    if record.exc_info and not record.exc_text:
-        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-    record.request_id = request_id_var.get()
-    return record
+class RedactSecrets(logging.Filter):
+    """Adds the request id and redacts the record in place; lets every record through.
+
+    The message is formatted once and stored redacted (args emptied); a traceback is kept only as redacted text
+    (exc_text, exc_info cleared), so no formatter can render the original; an extra={...} field (Django's SQL and
+    its parameters, for one) whose text holds a secret is replaced by its redacted text.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_portero_redacted", False):
+            return True
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the line
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = redact(message), ()
+        if record.exc_info:
+            record.exc_text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD_FIELDS and isinstance(value, str | list | tuple | dict):
+                text = value if isinstance(value, str) else repr(value)
+                redacted = redact(text)
+                if redacted != text:
+                    setattr(record, key, redacted)
+        record._portero_redacted = True
+        return True
 
 
-class PlainFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        record.request_id = getattr(record, "request_id", "-")
-        return super().format(record)
+class JsonFormatter(_LibraryJsonFormatter):
+    """One JSON object per line: time, level, logger, message, request_id, every extra={...} field, exception."""
 
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line; extra fields given to a log call (extra={...}) are included."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        data = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "-"),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD_FIELDS and not key.startswith("_"):
-                data[key] = redact(value) if isinstance(value, str) else value
-        if record.exc_info or record.exc_text:
-            data["exception"] = record.exc_text or self.formatException(record.exc_info)
-        return json.dumps(data, default=str, ensure_ascii=False)
-
-
-_default_make_record = logging.Logger.makeRecord
-
-
-def _redacting_make_record(self, *args, **kwargs) -> logging.LogRecord:
-    """Fields given with extra={...} (Django's SQL and its parameters, for one) are redacted too."""
-    record = _default_make_record(self, *args, **kwargs)
-    for key, value in list(vars(record).items()):
-        if key not in _STANDARD_FIELDS and isinstance(value, str | list | tuple | dict):
-            redacted = redact(value if isinstance(value, str) else repr(value))
-            if redacted != (value if isinstance(value, str) else repr(value)):
-                setattr(record, key, redacted)
-    return record
-
-
-def configure(logging_settings: dict) -> None:
-    """LOGGING_CONFIG: Django's dictConfig plus redaction of every record any logger makes."""
-    logging.setLogRecordFactory(_redacting_record_factory)
-    logging.Logger.makeRecord = _redacting_make_record
-    logging.config.dictConfig(logging_settings)
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
+        kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%S%z")
+        kwargs.setdefault(
+            "rename_fields",
+            {"asctime": "time", "levelname": "level", "name": "logger", "exc_info": "exception"},
+        )
+        kwargs.setdefault("json_default", str)
+        kwargs.setdefault("json_ensure_ascii", False)
+        super().__init__(*args, **kwargs)
 
 
 # --- Requests -------------------------------------------------------------------------------------------
@@ -152,7 +143,7 @@ class RequestLogMiddleware:
                 status,
                 extra={
                     "method": request.method,
-                    "path": redact(request.path),
+                    "path": request.path,
                     "host": request.get_host() if status != 400 else request.META.get("HTTP_HOST", ""),
                     "status": status,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),

@@ -451,30 +451,32 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# One line per request and per task with its request id; secrets redacted in every record (portero/logging.py).
+# One line per request and per task with its request id; the filter "redact" on every handler rewrites each
+# record it sees so that no secret or BSN reaches a log line (portero/logging.py).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is unknown; choose plain or json.")
-LOGGING_CONFIG = "portero.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "portero.logging.RedactSecrets"}},
     "formatters": {
-        "plain": {
-            "()": "portero.logging.PlainFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
-        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "portero.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (a console for DEBUG, mail to ADMINS) are replaced: its records go to the root's.
+        "django": {"handlers": [], "level": "INFO"},
         "axes": {"level": "WARNING"},
         "twilio": {"level": "WARNING"},  # its INFO lines hold the SMS body
         # The request line of portero.request replaces these (Django's 4xx warnings and gunicorn's access log).
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "propagate": True},
         # Celery's own per-task lines; portero.task writes one line per task.
         "celery.app.trace": {"level": "WARNING"},
+        # gunicorn's lines from a worker go through the same handler (and redaction) instead of gunicorn's own.
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -165,3 +165,20 @@ def test_the_request_line_names_the_logged_in_user_by_id(client_as, user_a, all_
     client_as(user_a).get("/aanvragen/")
     (line,) = [r for r in caplog.records if r.name == "portero.request"]
     assert (line.path, line.status, line.user_id) == ("/aanvragen/", 200, user_a.pk)
+
+
+def test_a_traceback_is_kept_redacted_in_the_json_line(all_records):
+    _caplog, stream = all_records
+    try:
+        raise ValueError("lookup of bsn 100023757 failed")
+    except ValueError:
+        logging.getLogger("portero.x").exception("password=%s", "Geheim123!")
+    (line,) = [json.loads(text) for text in stream.getvalue().splitlines() if '"portero.x"' in text]
+    assert line["message"] == "password=[verborgen]"
+    assert "ValueError: lookup of bsn [verborgen] failed" in line["exception"]
+
+
+def test_the_standard_library_is_not_patched():
+    """Redaction is a filter on the handlers: the record factory and Logger.makeRecord are the standard ones."""
+    assert logging.getLogRecordFactory() is logging.LogRecord
+    assert logging.Logger.makeRecord.__module__ == "logging"
