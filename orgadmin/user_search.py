@@ -114,7 +114,7 @@ def current_columns() -> tuple[Column, ...]:
 
 def parse_sort(sort: str) -> tuple[str, bool]:
     """The column key and direction of a sort parameter ('naam', '-laatste_inlog'); anything else is the default."""
-    key = sort.removeprefix("-")
+    key = sort.lstrip("-")
     if key not in {column.key for column in current_columns()}:
         return DEFAULT_SORT, False
     return key, sort.startswith("-")

@@ -17,7 +17,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SORTS = ["", "onbekend", "-", *[s for column in user_search.columns() for s in (column.key, f"-{column.key}")]]
+# Every column both ways, and sorts that fall back to the default or are read as naam descending.
+SORTS = ["", "onbekend", "-", "--naam", *[s for c in user_search.columns() for s in (c.key, f"-{c.key}")]]
 
 # Per searched field: words of one, two and three or more letters, taken from the people below.
 QUERIES = {
@@ -30,7 +31,6 @@ QUERIES = {
     "several words": ["jan de vries", "van ij", "  JAN   vries  ", "de de"],
     "nothing": ["", "qqq", "öztürkk"],
 }
-CASES = [(field, query) for field, queries in QUERIES.items() for query in queries]
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def people(org_a, org_b, admin_a):
                 initials=initials,
                 email=fields.pop("email", f"{username}{suffix}@{domain}"),
                 last_login=fields.pop("last_login", now - timedelta(hours=len(username))),
+                mobile="",  # no SMS device: fewer rows written for each of these tests
                 **fields,
             )
 
@@ -99,28 +100,31 @@ def assert_same(admin, query, monkeypatch, per_page=4):
                 ), f"{where} page {number}"
 
 
-@pytest.mark.parametrize(("field", "query"), CASES, ids=[f"{field}: {query!r}" for field, query in CASES])
-def test_the_fast_path_lists_what_the_reference_lists(people, admin_a, monkeypatch, field, query):
+# One test per field (its words in a loop), not one per word: each test writes the people again, and on PostgreSQL
+# every rolled-back row stays in the table until a vacuum, which shifts the planner's estimates for later tests.
+@pytest.mark.parametrize("field", QUERIES)
+def test_the_fast_path_lists_what_the_reference_lists(people, admin_a, monkeypatch, field):
     monkeypatch.setattr(user_search, "_frequent_codes", frozenset)  # on PostgreSQL: every word through its codes
-    assert_same(admin_a, query, monkeypatch)
+    for query in QUERIES[field]:
+        assert_same(admin_a, query, monkeypatch)
 
 
-@pytest.mark.parametrize("query", ["j", "ij", "vries", "jan de vries", "Öz", "a.nl"])
-def test_a_frequent_word_walks_the_rows_and_lists_what_the_reference_lists(people, admin_a, monkeypatch, query):
+def test_a_frequent_word_walks_the_rows_and_lists_what_the_reference_lists(people, admin_a, monkeypatch):
     """A word whose pieces are in thousands of an organisation's accounts is not looked up by its codes."""
-    words = query.lower().split()
-    frequent = frozenset(c for w in words for c in user_search._word_codes(admin_a.organisation_id, w, frozenset()))
-    monkeypatch.setattr(user_search, "_frequent_codes", lambda: frequent)
-    assert_same(admin_a, query, monkeypatch)
+    for query in ["j", "ij", "vries", "jan de vries", "Öz", "a.nl"]:
+        words = query.lower().split()
+        frequent = frozenset(c for w in words for c in user_search._word_codes(admin_a.organisation_id, w, frozenset()))
+        monkeypatch.setattr(user_search, "_frequent_codes", lambda frequent=frequent: frequent)
+        assert_same(admin_a, query, monkeypatch)
 
 
-@pytest.mark.parametrize("query", ["", "j", "v"])
-def test_beyond_the_limit_both_list_the_first_ones_in_order_and_say_more(people, admin_a, monkeypatch, query):
+def test_beyond_the_limit_both_list_the_first_ones_in_order_and_say_more(people, admin_a, monkeypatch):
     monkeypatch.setattr(user_search, "USER_LIST_LIMIT", 3)
     monkeypatch.setattr(user_search, "_frequent_codes", frozenset)
-    expected = user_search.reference_user_list(admin=admin_a, query=query, show_deleted=True, sort="-naam")
-    assert expected.limited and expected.count == 3 and len(expected.users) == 3
-    assert_same(admin_a, query, monkeypatch, per_page=2)
+    for query in ["", "j", "v"]:
+        expected = user_search.reference_user_list(admin=admin_a, query=query, show_deleted=True, sort="-naam")
+        assert expected.limited and expected.count == 3 and len(expected.users) == 3
+        assert_same(admin_a, query, monkeypatch, per_page=2)
 
 
 def test_every_row_holds_the_values_the_list_shows(people, admin_a):
