@@ -1,4 +1,6 @@
 import functools
+from collections.abc import Callable
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -7,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.http import urlencode
+from django.utils.http import RFC3986_SUBDELIMS, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +23,7 @@ from portero.forms import add_service_errors
 from portero.hosts import AANVRAAG, absolute_url
 
 SESSION_ADDED = "orgadmin_user_added"  # the confirmation page belongs to the create that just happened
+_MARKER = "PORTERO-USERNAME"
 
 
 @login_not_required
@@ -39,6 +42,21 @@ def _grouped(number: int, language: str | None) -> str:
     """The number with thousands grouping ('1.000'), formatted once per number and language: Django's
     number_format looks the format up anew on every call, 0.2 ms of the list."""
     return number_format(number, force_grouping=True)
+
+
+def user_detail_url() -> Callable[[str], str]:
+    """reverse('orgadmin:user_detail', username=…) as a function that reverses once: the URL resolver's 40 µs a
+    call is most of a row's cost. reverse() quotes each character on its own (pchar of RFC 3986), so the URL of a
+    name is the URL of a marker with the marker replaced by the quoted name. A name the <str:> converter rejects
+    (empty, or with a '/') goes to reverse() itself, which raises as it always did."""
+    before, after = reverse("orgadmin:user_detail", kwargs={"username": _MARKER}).split(_MARKER)
+
+    def url(username: str) -> str:
+        if not username or "/" in username:
+            return reverse("orgadmin:user_detail", kwargs={"username": username})
+        return before + quote(username, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+    return url
 
 
 def _sort_columns(sort: str) -> list[dict]:
@@ -77,6 +95,9 @@ def user_list(request):
         sort=sort,
         page_number=request.GET.get("pagina"),
     )
+    url = user_detail_url()
+    for row in page.object_list:  # each login name links to the account's page
+        row["url"] = url(row["username"])
     context = {
         "form": form,
         "page": page,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from orgadmin import user_search
-from orgadmin.templatetags.orgadmin_tags import user_detail_url
+from orgadmin.views import user_detail_url
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
