@@ -3,10 +3,11 @@
 On PostgreSQL, accounts_user_search holds one row per account: the codes of every distinct piece of one, two and
 three letters of its User.search_text (none with a space), each coded together with the account's organisation as
 the first 32 bits of md5("<organisation>:<piece>") (SQL function portero_search_code), with a GIN index
-(user_search_codes_idx). The table, its functions and the triggers on accounts_user that keep it in step (on
-insert, on delete, on truncate, and on an update of a searched field or the organisation) are created by the
-accounts app's migrations (RunSQL); there is no foreign key, so TRUNCATE of accounts_user alone keeps working.
-SQLite has no such table and searches without it (orgadmin.user_search)."""
+(user_search_codes_idx). The table, those functions and the triggers on accounts_user that keep it in step live in
+the accounts app's migrations (grep accounts/migrations for user_search_added): after an insert, a delete, a
+truncate, and an update of a searched field or the organisation (triggers user_search_added, _removed, _truncated,
+_changed). There is no foreign key, so TRUNCATE of accounts_user alone keeps working. SQLite has no such table and
+searches without it (orgadmin.user_search)."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField

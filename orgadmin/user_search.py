@@ -1,6 +1,6 @@
 """'Gebruikers', the beheer user list: search, the deleted filter, sort and pages, in one module.
 
-`COLUMNS` declares the list's columns: the sort key in the URL, the header, the ordering and the values a row
+`columns()` declares the list's columns: the sort key in the URL, the header, the ordering and the values a row
 shows. `user_list_page` is the entry point the view calls. The search is written twice over one declaration:
 
 - `reference_user_list`: the plain ORM queryset, the readable definition of what the list shows;
