@@ -82,15 +82,9 @@ def columns(language: str | None = None) -> tuple[Column, ...]:
             # The order of the index user_org_name_idx (accounts.models.User), which walks an organisation's accounts
             # in this order: page 1 of a frequent word is read without a sort.
             (Lower("last_name").asc(), Lower("first_name").asc(), Lower("name_prefix").asc(), login_name),
-            # 'achternaam, voornaam tussenvoegsels'
-            {
-                "name": Concat(
-                    "last_name",
-                    Value(", "),
-                    "first_name",
-                    Case(When(name_prefix="", then=Value("")), default=Concat(Value(" "), "name_prefix")),
-                )
-            },
+            # shown as 'achternaam, voornaam tussenvoegsels' by the template: composed in SQL, the text would be
+            # computed for every match before the sort, not for the page's 25 rows only
+            {"last_name": "last_name", "first_name": "first_name", "name_prefix": "name_prefix"},
         ),
         # Never logged in counts as the oldest: first when ascending, last when descending.
         Column(

@@ -129,10 +129,11 @@ def test_beyond_the_limit_both_list_the_first_ones_in_order_and_say_more(people,
 
 def test_every_row_holds_the_values_the_list_shows(people, admin_a):
     (row,) = user_search.reference_user_list(admin=admin_a, query="ijsvrijn", show_deleted=True).users
-    assert row.username == "ijsvrijn" and row.name == "Rijn, IJsbrand van" and row.last_login is not None
+    assert (row.username, row.last_name, row.first_name, row.name_prefix) == ("ijsvrijn", "Rijn", "IJsbrand", "van")
+    assert row.last_login is not None
     assert row.remark == "Inactief: 6 maanden niet ingelogd"
     (row,) = user_search.user_list(admin=admin_a, query="ebijl").users
-    assert (row.name, row.last_login, row.remark) == ("Bijl, Eline", None, "")
+    assert (row.last_name, row.name_prefix, row.last_login, row.remark) == ("Bijl", "", None, "")
 
 
 def test_on_postgresql_a_rare_word_is_found_through_the_search_table(people, admin_a, monkeypatch):
