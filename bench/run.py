@@ -341,7 +341,7 @@ def search_queries(org_id: int, field: str, length: int, count: int, rng) -> lis
 
 def run_search(admin, query: str, deleted: bool) -> None:
     """What the list view asks of the database: the selector's page 1, sorted by name, rows fetched."""
-    from orgadmin.selectors import user_list_page
+    from orgadmin.user_search import user_list_page
 
     page, _found = user_list_page(admin=admin, query=query, show_deleted=deleted, sort="naam", page_number=1)
     list(page.object_list)

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from orgadmin import selectors
-from orgadmin.templatetags.orgadmin_tags import user_detail_url
+from orgadmin import user_search
+from orgadmin.views import user_detail_url
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_list_page_stays_within_its_query_budget(admin_client, org_a, django_ass
 
 
 def test_list_selector_never_returns_other_organisations(admin_a, admin_b, user_a):
-    found = selectors.users_for_admin_list(admin=admin_a, query="", show_deleted=True, sort="")
+    found = user_search.user_list(admin=admin_a, query="", show_deleted=True, sort="")
     listed = {u.pk for u in found.users}
     assert listed and listed == set(
         User.objects.filter(organisation_id=admin_a.organisation_id).values_list("pk", flat=True)
@@ -241,7 +241,7 @@ def test_remark_of_an_inactive_account_without_a_stored_reason_is_the_idle_rule(
 
 
 def test_up_to_the_limit_the_count_is_exact(admin_client, org_a, admin_a, monkeypatch):
-    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    monkeypatch.setattr(user_search, "USER_LIST_LIMIT", 30)
     bulk_users(org_a, 35)  # every 7th is deleted: 30 active accounts match "bulk"
     response = admin_client.get(LIST, {"zoeken": "bulk"})
     assert "30 gebruikers gevonden" in response.content.decode() and "Meer dan" not in response.content.decode()
@@ -250,7 +250,7 @@ def test_up_to_the_limit_the_count_is_exact(admin_client, org_a, admin_a, monkey
 def test_beyond_the_limit_the_list_says_meer_dan_and_pages_through_the_first_ones_in_order(
     admin_client, org_a, admin_a, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    monkeypatch.setattr(user_search, "USER_LIST_LIMIT", 30)
     bulk_users(org_a, 37)  # every 7th is deleted: 31 active accounts match "bulk"
     first = admin_client.get(LIST, {"zoeken": "bulk", "sort": "-inlognaam"})
     html = first.content.decode()
@@ -263,7 +263,7 @@ def test_beyond_the_limit_the_list_says_meer_dan_and_pages_through_the_first_one
 
 
 def test_beyond_the_limit_the_queries_are_still_two_for_the_list(admin_client, org_a, monkeypatch):
-    monkeypatch.setattr(selectors, "USER_LIST_LIMIT", 30)
+    monkeypatch.setattr(user_search, "USER_LIST_LIMIT", 30)
     bulk_users(org_a, 60)
     # the first search reads the codes' statistics into the cache (PostgreSQL) and writes the session row
     admin_client.get(LIST, {"zoeken": "x"})

@@ -1,5 +1,5 @@
-"""Query budgets: every page answers within a fixed number of queries, and that number does not grow with the data
-(issue 10), so an N+1 cannot come back unnoticed. Each page is requested once with a small organisation, then again
+"""Query budgets: every page answers within a fixed number of queries, and that number does not grow with the data,
+so an N+1 cannot come back unnoticed. Each page is requested once with a small organisation, then again
 after the data has grown (more accounts, applications, consents, audit and access-log rows, another organisation);
 the count must be the same and within the budget.
 

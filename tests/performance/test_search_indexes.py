@@ -1,7 +1,7 @@
 """The beheer list search's indexes (accounts/migrations/0001_initial.py): on PostgreSQL the organisation-coded
-pieces in their own table (accounts_user_search) with a GIN index, kept by triggers, the two B-tree indexes and the
-table's fillfactor exist and the planner can use them; on SQLite the search works without them
-(tests/orgadmin/test_user_list.py)."""
+pieces in their own table (accounts_user_search, orgadmin.models.UserSearch) with a GIN index, kept by triggers, the
+two B-tree indexes and the table's fillfactor exist and the planner can use them; on SQLite the search works without
+them (tests/orgadmin/test_user_list.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from orgadmin import selectors
-from orgadmin.selectors import users_for_admin_list
+from orgadmin import user_search
+from orgadmin.user_search import user_list
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,8 @@ def test_search_column_is_the_six_fields_lower_cased(admin_a):
 
 def test_a_word_never_matches_across_two_fields(admin_a):
     # 'dijkstra' + ' ' + 'a.' : a query without a space cannot bridge the separator
-    assert users_for_admin_list(admin=admin_a, query="dijkstraa.").count == 0
-    assert users_for_admin_list(admin=admin_a, query="DIJKSTRA").count == 1
+    assert user_list(admin=admin_a, query="dijkstraa.").count == 0
+    assert user_list(admin=admin_a, query="DIJKSTRA").count == 1
 
 
 def test_postgresql_has_the_search_indexes_and_fillfactor_and_no_index_the_codes_replace(admin_a):
@@ -132,7 +132,7 @@ def test_every_account_has_its_codes_after_a_bulk_insert_and_none_after_truncate
 def test_every_word_finds_exactly_what_contains_finds(admin_a, word):
     for n, (first, last) in enumerate([("Özlem", "Çelik"), ("Quinten", "de Vries"), ("Anna", "Zeeman1")]):
         UserFactory(organisation=admin_a.organisation, username=f"kort{n}", first_name=first, last_name=last)
-    found = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+    found = user_list(admin=admin_a, query=word, show_deleted=True)
     expected = {u.pk for u in User.objects.filter(organisation=admin_a.organisation) if word.lower() in u.search_text}
     if connection.vendor == "postgresql":  # SQLite's lower() folds ASCII only: 'Ö' stays 'Ö' there
         assert expected or word == "xx"
@@ -159,7 +159,7 @@ def test_python_computes_the_same_codes_as_postgresql(admin_a):
                 "SELECT piece, portero_search_code(%s, piece) FROM unnest(%s::text[]) AS piece",
                 [organisation_id, examples],
             )
-            assert dict(cursor.fetchall()) == {p: selectors.search_code(organisation_id, p) for p in examples}
+            assert dict(cursor.fetchall()) == {p: user_search.search_code(organisation_id, p) for p in examples}
 
 
 @pytest.mark.parametrize("word", ["de", "vries", "q"])
@@ -169,13 +169,13 @@ def test_a_word_frequent_in_the_organisation_is_searched_without_the_codes_and_f
     for n, (first, last) in enumerate([("Quinten", "de Vries"), ("Anna", "de Boer"), ("Piet", "Jansen")]):
         UserFactory(organisation=admin_a.organisation, username=f"freq{n}", first_name=first, last_name=last)
     with CaptureQueriesContext(connection) as rare_queries:
-        rare = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+        rare = user_list(admin=admin_a, query=word, show_deleted=True)
         rare_pks = {u.pk for u in rare.users}
     pieces = {word[i : i + 3] for i in range(len(word) - 2)} | {word}
-    frequent_codes = frozenset(selectors.search_code(admin_a.organisation_id, piece) for piece in pieces)
-    monkeypatch.setattr(selectors, "_frequent_codes", lambda: frequent_codes)  # as if in thousands of accounts each
+    frequent_codes = frozenset(user_search.search_code(admin_a.organisation_id, piece) for piece in pieces)
+    monkeypatch.setattr(user_search, "_frequent_codes", lambda: frequent_codes)  # as if in thousands of accounts each
     with CaptureQueriesContext(connection) as frequent_queries:
-        frequent = users_for_admin_list(admin=admin_a, query=word, show_deleted=True)
+        frequent = user_list(admin=admin_a, query=word, show_deleted=True)
         frequent_pks = {u.pk for u in frequent.users}
     assert frequent_pks == rare_pks and frequent.count == rare.count
     assert not [q for q in frequent_queries.captured_queries if "accounts_user_search" in q["sql"]]
@@ -191,11 +191,11 @@ def test_the_statistics_of_the_codes_are_read_after_analyze(admin_a, monkeypatch
     UserFactory.create_batch(30, organisation=admin_a.organisation, first_name="Anna")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE accounts_user_search")
-    a_code = selectors.search_code(admin_a.organisation_id, "a")
+    a_code = user_search.search_code(admin_a.organisation_id, "a")
     for threshold, frequent in [(30, True), (1000, False)]:  # 'a' is in the 30 Anna's (and maybe a few more)
-        monkeypatch.setattr(selectors, "FREQUENT_PIECE_ACCOUNTS", threshold)
-        cache.delete(selectors.FREQUENT_CODES_CACHE_KEY)  # read before the ANALYZE, kept for ten minutes
-        assert (a_code in selectors._frequent_codes()) is frequent
+        monkeypatch.setattr(user_search, "FREQUENT_PIECE_ACCOUNTS", threshold)
+        cache.delete(user_search.FREQUENT_CODES_CACHE_KEY)  # read before the ANALYZE, kept for ten minutes
+        assert (a_code in user_search._frequent_codes()) is frequent
 
 
 def test_the_audit_log_has_one_index_for_its_target_not_two(admin_a):
@@ -217,14 +217,14 @@ def test_postgresql_connections_plan_without_parallel_workers(admin_a):
 def test_the_lists_count_can_be_read_from_an_index_alone(admin_a, monkeypatch, query, show_deleted):
     """At 1,000,000 accounts an organisation's accounts lie all over the table: a count that tests them through the
     table reads a page per account (3 ms of the list). With plain index and table scans switched off, PostgreSQL
-    still finds a plan for the list's count: an index-only scan of user_org_search_idx."""
+    still finds a plan for the list's count: an index-only scan of user_org_search_idx (accounts.models.User)."""
     postgresql_only()
     UserFactory.create_batch(5, organisation=admin_a.organisation)
     monkeypatch.setattr(
-        selectors, "_frequent_codes", lambda: frozenset([selectors.search_code(admin_a.organisation_id, "a")])
+        user_search, "_frequent_codes", lambda: frozenset([user_search.search_code(admin_a.organisation_id, "a")])
     )
     with CaptureQueriesContext(connection) as queries:
-        found = users_for_admin_list(admin=admin_a, query=query, show_deleted=show_deleted)
+        found = user_list(admin=admin_a, query=query, show_deleted=show_deleted)
     assert found.count >= 5
     (count_sql,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     with connection.cursor() as cursor:
@@ -238,7 +238,7 @@ def test_the_lists_count_can_be_read_from_an_index_alone(admin_a, monkeypatch, q
 def test_a_search_of_several_words_reads_the_frequent_codes_once(admin_a, monkeypatch):
     postgresql_only()
     reads = []
-    monkeypatch.setattr(selectors, "_frequent_codes", lambda: reads.append(1) or frozenset())
-    users_for_admin_list(admin=admin_a, query="jan de vries van", show_deleted=True)
-    users_for_admin_list(admin=admin_a, query="", show_deleted=True)  # no words: nothing to decide
+    monkeypatch.setattr(user_search, "_frequent_codes", lambda: reads.append(1) or frozenset())
+    user_list(admin=admin_a, query="jan de vries van", show_deleted=True)
+    user_list(admin=admin_a, query="", show_deleted=True)  # no words: nothing to decide
     assert len(reads) == 1
