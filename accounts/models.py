@@ -140,8 +140,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("verwijderd door"),
     )
 
-    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (migrations 0007 and
-    # 0008: accounts_user_search). Fields are joined by spaces and a search word has none, so a word still matches
+    # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (the codes of
+    # accounts_user_search, kept by triggers in accounts/migrations/0001_initial.py). Fields are joined by spaces and a search word has none, so a word still matches
     # within one field.
     search_text = models.GeneratedField(
         expression=Lower(

@@ -1,7 +1,7 @@
 """Template tags every site uses, registered as the library 'portero' (settings.TEMPLATES, OPTIONS libraries).
 
 Built in Python rather than as a template of tags: each page link of a template is a {% querystring %}, a
-translation and a few ifs, about 60 µs a link, a tenth of the beheer list's rendering (issue 10)."""
+translation and a few ifs, about 60 µs a link, a tenth of the beheer list's rendering (docs/PERFORMANCE.md)."""
 
 from html import escape
 
@@ -22,7 +22,7 @@ _NAMED_URLS: dict[tuple, str] = {}
 def named_url(name: str) -> str:
     """{% url name %} for a page that takes no arguments, reversed once per URL configuration (each host has its
     own, portero/hosts.py) and script prefix instead of on every render: the layout links to seven such pages and
-    Django's reverse() costs about 30 µs a call (issue 10). For Portero's namespaces, each included once; the
+    Django's reverse() costs about 30 µs a call. For Portero's namespaces, each included once; the
     admin's, whose links depend on the current app, keep {% url %}."""
     key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
     try:

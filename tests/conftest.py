@@ -1,5 +1,5 @@
 """Shared fixtures: personas (CIZ staff, org admin A, user A, org admin B), outboxes, login helpers, and the
-browser set-up for Debian's Chromium (see TESTING-NOTES)."""
+browser set-up for Debian's Chromium."""
 
 import os
 import re

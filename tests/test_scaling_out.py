@@ -1,4 +1,4 @@
-"""Issue 10, scaling out: what lets the web processes and the Celery workers be started any number of times."""
+"""Scaling out: what lets the web processes and the Celery workers be started any number of times."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""portero/templatetags.py: the page links and the layout's links, built in Python (issue 10), give the HTML the
+"""portero/templatetags.py: the page links and the layout's links, built in Python for speed, give the HTML the
 templates of tags gave."""
 
 import re
@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.template import engines
 from django.test import RequestFactory
 
-# The template the pagination tag replaced (templates/includes/pagination.html before issue 10), as the reference;
+# The template the pagination tag replaced (templates/includes/pagination.html before it), as the reference;
 # the views gave it page_numbers, which the tag now works out itself.
 TEMPLATE_OF_TAGS = """{% load i18n %}
 {% if page.paginator.num_pages > 1 %}

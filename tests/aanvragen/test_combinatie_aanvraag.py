@@ -1,5 +1,5 @@
 """The combination application: Wlz and art. 21 in one submission, the Wlz part first, with the family-signing
-exception (DOMAIN.md §4.1, §4.3)."""
+exception."""
 
 import pytest
 from django.core import mail

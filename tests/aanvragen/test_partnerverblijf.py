@@ -1,6 +1,6 @@
 """Partnerverblijf (profile Volledig only): the partner, the client's indication with verblijf checked against the
 register under the 'Indicatie raadplegen' consent, the relation rules, and zorgprofiel 999 for the partner on a
-positive decision (DOMAIN.md §4.4)."""
+positive decision (Wlz art. 3.1.2)."""
 
 from datetime import date
 

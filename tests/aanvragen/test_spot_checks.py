@@ -1,5 +1,5 @@
 """Spot checks on consents in the CIZ admin: the sample, the request mail, the findings, the sanction policy
-(DOMAIN.md §2.4) with suspension at login, the audit trail and who may reach it."""
+(the CIZ's sanctiebeleid for careless use and misuse) with suspension at login, the audit trail and who may reach it."""
 
 import threading
 from datetime import date, datetime, timedelta

@@ -1,4 +1,4 @@
-"""The 11-proef and the other field rules of DOMAIN.md §6."""
+"""The 11-proef and the other field rules of the application forms (BSN, AGB-code, postcode, dates)."""
 
 from datetime import date
 

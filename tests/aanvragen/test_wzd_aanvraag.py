@@ -1,5 +1,5 @@
 """The Wzd-toets artikel 21-aanvraag: who may apply, the age rule, machtiging and renewal, submitting, and CIZ's
-outcome with the WzdVerklaring codes (DOMAIN.md §4.3)."""
+outcome with the WzdVerklaring codes (Wzd art. 21 and 22)."""
 
 from datetime import date
 
@@ -171,7 +171,7 @@ def test_gemachtigde_by_a_family_member_needs_the_machtiging_attachment(http_a, 
 
 @pytest.mark.parametrize("rol", ["familielid", "partner"])
 def test_a_family_applicant_sends_proof_of_representation_or_a_machtiging(http_a, wzd, rol):
-    """DOMAIN.md §4.3: a family applicant of art. 21 adds proof of representation or a machtiging; either will do."""
+    """Wzd art. 22: a family applicant of art. 21 adds proof of representation or a machtiging; either will do."""
     fill_flow(http_a, wzd, WZD_STEP_DATA, bijlagen=("diagnose",))
     post(http_a, wzd, "aanvrager", {"aanvrager_rol": rol})
     page = http_a.post(reverse("aanvragen:review", args=[wzd.pk])).content.decode()

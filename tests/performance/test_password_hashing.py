@@ -1,5 +1,5 @@
 """Argon2id at no less than OWASP's minimum in production, and the 13-hash history check (run on several
-threads) still refusing exactly the current and the 12 previous passwords with real Argon2 hashes (issue 10).
+threads) still refusing exactly the current and the 12 previous passwords with real Argon2 hashes.
 Speed itself is measured by `make bench`, not here."""
 
 import pytest
