@@ -141,8 +141,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
 
     # What the beheer list searches, lower-cased in one column, so PostgreSQL can index it (the codes of
-    # accounts_user_search, kept by triggers in accounts/migrations/0001_initial.py). Fields are joined by spaces and a search word has none, so a word still matches
-    # within one field.
+    # accounts_user_search, kept by triggers in accounts/migrations/0001_initial.py). Fields are joined by spaces and
+    # a search word has none, so a word still matches within one field.
     search_text = models.GeneratedField(
         expression=Lower(
             Concat(

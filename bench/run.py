@@ -48,9 +48,9 @@ for key, value in BENCH_ENV.items():
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ["DJANGO_DEBUG"] = "0"
 
-# How many samples each measurement takes. Scale 1 measures what docs/PERFORMANCE.md names (10,000 requests for the memory
-# target); a run below scale 1 is the quick check of a change and takes fewer, so it finishes in a few minutes on
-# 2 cores. Each can be set on the command line.
+# How many samples each measurement takes. Scale 1 measures what docs/PERFORMANCE.md names (10,000 requests for
+# the memory target); a run below scale 1 is the quick check of a change and takes fewer, so it finishes in a few
+# minutes on 2 cores. Each can be set on the command line.
 SAMPLES = {
     "quick": {"seconds": 5, "rounds": 2, "memory_requests": 1_000, "repeat": 50},
     "full": {"seconds": 10, "rounds": 2, "memory_requests": 10_000, "repeat": 200},
@@ -318,7 +318,8 @@ def measure_memory(ids: dict, *, requests: int) -> dict:
 # --- 2: search ------------------------------------------------------------------------------------------------
 
 SEARCH_FIELDS = ("username", "first_name", "last_name", "initials", "name_prefix", "email")
-# The GIN index of the search's codes (accounts_user_search, accounts/migrations/0001_initial.py), dropped for the reference measurement.
+# The GIN index of the search's codes (accounts_user_search, accounts/migrations/0001_initial.py), dropped for the
+# reference measurement.
 SEARCH_INDEXES = ("user_search_codes_idx",)
 
 
