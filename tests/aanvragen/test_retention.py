@@ -305,3 +305,19 @@ def test_the_orphan_sweep_removes_only_old_files_without_a_row(user_a):
     assert not private_storage.exists(orphan)
     assert private_storage.exists(young) and on_disk(kept)
     assert AuditEvent.objects.get(action="orphan_files_removed").detail == {"removed": 1}
+
+
+def test_the_retention_jobs_are_in_the_beat_schedule_under_dutch_names(settings):
+    from portero.celery import app
+
+    app.loader.import_default_modules()
+    tasks = {entry["task"]: name for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+    for task in (
+        "aanvragen.tasks.apply_aanvragen_retention",
+        "accounts.tasks.apply_accounts_retention",
+        "aanvragen.tasks.sweep_orphan_attachment_files",
+    ):
+        assert task in app.tasks
+        assert tasks[task].startswith(("Bewaartermijnen", "Bijlagebestanden"))
+    weekly = settings.CELERY_BEAT_SCHEDULE[tasks["aanvragen.tasks.sweep_orphan_attachment_files"]]["schedule"]
+    assert weekly.day_of_week == {0}
