@@ -113,3 +113,29 @@ def test_the_queries_do_not_grow_with_the_number_of_rows(org_a, settings):
         return len(queries)
 
     assert queries_for(3, 0) == queries_for(12, 10)
+
+
+def test_no_rate_limit_key_outlives_the_failed_login_retention(settings):
+    """Rate-limit keys live in the cache with a timeout; none is longer than the failed-login records' period."""
+    longest = timedelta(days=settings.PORTERO_RETENTION_LOGIN_FAILURE_DAYS).total_seconds()
+    periods = []
+
+    def walk(value, name=""):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, key)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, name)
+        elif name.endswith("_seconds"):
+            periods.append(value)
+        elif name.endswith("_days"):
+            periods.append(value * 24 * 60 * 60)
+
+    for limits in (
+        settings.PORTERO_LOGIN_LIMITS,
+        settings.PORTERO_PASSWORD_REQUEST_LIMITS,
+        settings.PORTERO_SMS_LIMITS,
+    ):
+        walk(limits)
+    assert periods and max(periods) <= longest
