@@ -141,10 +141,12 @@ def send_concept_deletion_warning(aanvraag_id: int) -> None:
 
 
 @shared_task
-def apply_aanvragen_retention() -> dict[str, int]:
+def apply_retention() -> dict[str, int]:
+    """The nightly retention: the applications' steps, then the accounts' (each app's job its own audit event)."""
     from aanvragen.services.retention import aanvragen_retention_apply
+    from accounts.services.retention import accounts_retention_apply
 
-    return aanvragen_retention_apply()
+    return {**aanvragen_retention_apply(), **accounts_retention_apply()}
 
 
 @shared_task

@@ -149,10 +149,3 @@ def expire_passwords() -> tuple[int, int]:
 @shared_task
 def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
-
-
-@shared_task
-def apply_accounts_retention() -> dict[str, int]:
-    from accounts.services.retention import accounts_retention_apply
-
-    return accounts_retention_apply()

@@ -326,13 +326,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
-    "Bewaartermijnen aanvragen, toegangslog en toestemmingen toepassen": {
-        "task": "aanvragen.tasks.apply_aanvragen_retention",
+    "Bewaartermijnen toepassen (aanvragen, logs, toestemmingen, accounts, mislukte inlogpogingen)": {
+        "task": "aanvragen.tasks.apply_retention",
         "schedule": crontab(hour=4, minute=0),
-    },
-    "Bewaartermijnen accounts, auditlog en mislukte inlogpogingen toepassen": {
-        "task": "accounts.tasks.apply_accounts_retention",
-        "schedule": crontab(hour=4, minute=30),
     },
     "Bijlagebestanden zonder aanvraag opruimen": {
         "task": "aanvragen.tasks.sweep_orphan_attachment_files",
@@ -407,21 +403,13 @@ PORTERO_DEADLINE_WEEKS_URGENT = 2
 # with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use.
 PORTERO_SPOT_CHECK_REPLY_DAYS = 14
 PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
-
-# --- Retention (docs/PRIVACY.md; aanvragen/services/retention.py, accounts/services/retention.py) ------------
-# A concept is deleted this many days after its last change; its author is mailed the given days before.
+# Retention (docs/PRIVACY.md, whose table explains each period; rows per statement, seconds per nightly run).
 PORTERO_RETENTION_CONCEPT_DAYS = env_int("PORTERO_RETENTION_CONCEPT_DAYS", 28)
 PORTERO_RETENTION_CONCEPT_WARNING_DAYS = env_int("PORTERO_RETENTION_CONCEPT_WARNING_DAYS", 7)
-# A closed application's content and attachments, years after its last status change (decision or withdrawal).
 PORTERO_RETENTION_CLOSED_YEARS = env_int("PORTERO_RETENTION_CLOSED_YEARS", 2)
-# The NEN 7513 access log, consents, spot checks and the account audit log.
 PORTERO_RETENTION_LOG_YEARS = env_int("PORTERO_RETENTION_LOG_YEARS", 5)
-# A deleted or deactivated account is pseudonymised this many years later.
 PORTERO_RETENTION_ACCOUNT_YEARS = env_int("PORTERO_RETENTION_ACCOUNT_YEARS", 1)
-# django-axes' failed-login records.
 PORTERO_RETENTION_LOGIN_FAILURE_DAYS = env_int("PORTERO_RETENTION_LOGIN_FAILURE_DAYS", 30)
-# Rows per statement, and the seconds a run may take before it leaves the rest to the next night (within
-# CELERY_TASK_SOFT_TIME_LIMIT).
 PORTERO_RETENTION_BATCH = env_int("PORTERO_RETENTION_BATCH", 1000)
 PORTERO_RETENTION_TIME_BUDGET_SECONDS = env_int("PORTERO_RETENTION_TIME_BUDGET_SECONDS", 180)
 

@@ -312,12 +312,19 @@ def test_the_retention_jobs_are_in_the_beat_schedule_under_dutch_names(settings)
 
     app.loader.import_default_modules()
     tasks = {entry["task"]: name for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
-    for task in (
-        "aanvragen.tasks.apply_aanvragen_retention",
-        "accounts.tasks.apply_accounts_retention",
-        "aanvragen.tasks.sweep_orphan_attachment_files",
-    ):
+    for task in ("aanvragen.tasks.apply_retention", "aanvragen.tasks.sweep_orphan_attachment_files"):
         assert task in app.tasks
         assert tasks[task].startswith(("Bewaartermijnen", "Bijlagebestanden"))
     weekly = settings.CELERY_BEAT_SCHEDULE[tasks["aanvragen.tasks.sweep_orphan_attachment_files"]]["schedule"]
     assert weekly.day_of_week == {0}
+
+
+def test_the_nightly_task_runs_both_apps_jobs_each_with_its_audit_event(user_a, on_commit):
+    from aanvragen.tasks import apply_retention
+
+    concept(user_a)
+    with time_machine.travel(T0 + timedelta(days=30), tick=False), on_commit(execute=True):
+        counts = apply_retention.delay().get()
+    assert counts["concepts_deleted"] == 1 and "audit_events" in counts
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"retention_applied", "accounts_retention_applied"} <= actions
