@@ -230,6 +230,7 @@ AccessAction = models.TextChoices(
         ("BIJLAGE_DOWNLOADEN", ("bijlage_downloaden", _("Bijlage downloaden"))),
         ("CIZ_INZIEN", ("ciz_inzien", _("CIZ-medewerker bekijkt cliënt in het CIZ-beheer"))),
         ("CIZ_WIJZIGEN", ("ciz_wijzigen", _("CIZ-medewerker wijzigt cliënt in het CIZ-beheer"))),
+        ("INZAGEVERZOEK", ("inzageverzoek", _("CIZ-medewerker maakt het overzicht voor een inzageverzoek"))),
     ],
     module=__name__,
 )

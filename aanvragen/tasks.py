@@ -1,8 +1,12 @@
 """Celery tasks: thin adapters that load by id and send."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -100,3 +104,53 @@ def send_spot_check_request(spot_check_id: int) -> None:
         }
         send_mail(subject, body, None, recipients)
         SpotCheck.objects.filter(pk=spot_check.pk).update(request_sent_at=timezone.now())
+
+
+# --- Retention ---
+
+
+@shared_task(base=MailTask)
+def send_concept_deletion_warning(aanvraag_id: int) -> None:
+    """Tell a concept's author it will be deleted in 7 days. Sent once: the nightly retention job marked the
+    warning due; the row is locked, checked to be still a concept not mailed since, and marked mailed."""
+    with transaction.atomic():
+        aanvraag = (
+            Aanvraag.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .filter(pk=aanvraag_id, status="concept", concept_warning_sent_at__isnull=False)
+            .filter(
+                Q(concept_warning_mailed_at__isnull=True)
+                | Q(concept_warning_mailed_at__lt=F("concept_warning_sent_at"))
+            )
+            .first()
+        )
+        if aanvraag is None:
+            return
+        if aanvraag.created_by.is_active:
+            days = settings.PORTERO_RETENTION_CONCEPT_WARNING_DAYS
+            context = {
+                "aanvraag": aanvraag,
+                "days": days,
+                "deleted_on": aanvraag.updated_at + timedelta(days=settings.PORTERO_RETENTION_CONCEPT_DAYS),
+                "link": absolute_url(AANVRAAG, "aanvragen:detail", aanvraag.pk),
+            }
+            body = render_to_string("aanvragen/mail/concept_verwijderen.txt", context)
+            subject = gettext("Portero: uw concept wordt over %(days)s dagen verwijderd") % {"days": days}
+            send_mail(subject, body, None, [aanvraag.created_by.email])
+        Aanvraag.objects.filter(pk=aanvraag.pk).update(concept_warning_mailed_at=timezone.now())
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """The nightly retention: the applications' steps, then the accounts' (each app's job its own audit event)."""
+    from aanvragen.services.retention import aanvragen_retention_apply
+    from accounts.services.retention import accounts_retention_apply
+
+    return {**aanvragen_retention_apply(), **accounts_retention_apply()}
+
+
+@shared_task
+def sweep_orphan_attachment_files() -> int:
+    from aanvragen.services.retention import orphan_files_sweep
+
+    return orphan_files_sweep()

@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     ORGANISATION_CHANGED = "organisation_changed", _("organisatie gewijzigd")
     # Lifted by accounts.services.organisation_suspension_lift; the suspension itself is an aanvragen action.
     ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
+    # One per run of accounts.services.retention, with the count per kind of data.
+    ACCOUNTS_RETENTION_APPLIED = "accounts_retention_applied", _("bewaartermijnen accounts toegepast")
 
 
 @cache

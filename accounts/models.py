@@ -131,6 +131,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     deactivation_reason = models.CharField(_("reden inactief"), max_length=200, blank=True)
     deleted_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
     deletion_reason = models.CharField(_("reden van verwijderen"), max_length=500, blank=True)
+    # Set by the retention job (accounts/services/retention.py) a year after deletion or deactivation, when the
+    # name, e-mail, mobile and UZI number are replaced by a pseudonym; the row stays for the logs' references.
+    pseudonymised_at = models.DateTimeField(_("gepseudonimiseerd op"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -540,6 +540,52 @@ def measure_job(name, job, sql, *, rounds: int, night_before) -> dict:
     return result
 
 
+# --- 7: retention ---------------------------------------------------------------------------------------------
+
+RETENTION_SQL = """
+WITH gone AS (
+    DELETE FROM aanvragen_aanvraag WHERE status = 'concept' AND updated_at <= %(concept)s RETURNING id
+)
+SELECT count(*) FROM gone
+"""
+
+
+def measure_retention() -> dict:
+    """The nightly retention of application data (aanvragen.services.retention) on the seeded backlog, once,
+    rolled back; against one hand-written DELETE of the same concepts. The job stops at its time budget
+    (PORTERO_RETENTION_TIME_BUDGET_SECONDS) and the next night goes on, so its rows per second is the figure."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from aanvragen.services import retention
+
+    result = {}
+    for kind in ("django", "sql"):
+        vacuum("aanvragen_aanvraag")
+        with transaction.atomic():
+            constraints_immediate()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                if kind == "django":
+                    counts = retention.aanvragen_retention_apply()
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.execute(RETENTION_SQL, {"concept": retention.concept_cutoff(timezone.now())})
+                        sql_rows = cursor.fetchone()[0]
+                seconds = time.perf_counter() - start
+            transaction.set_rollback(True)
+        result[f"{kind}_s"] = round(seconds, 2)
+        if kind == "django":
+            result["counts"] = counts
+            result["queries"] = len(captured.captured_queries)
+    result["sql_rows"] = sql_rows
+    done = sum(result["counts"].values())
+    result["rows_per_s"] = round(done / result["django_s"]) if result["django_s"] else 0
+    log(f"  retention: {result['django_s']} s, {done} rows, {result['queries']} queries; SQL {result['sql_s']} s")
+    return result
+
+
 # --- 4: passwords ---------------------------------------------------------------------------------------------
 
 
@@ -712,6 +758,18 @@ def markdown(report: dict) -> str:
             f"{projected} s | hand-written SQL {job['sql_s']} s | {job['ratio']}× | < 10 s at 1M, ≤ 1.5× "
             f"| {verdict(ok)} |"
         )
+    kept = report.get("retention")
+    if kept:
+        # Deleted concepts per second against the hand-written DELETE of the same concepts.
+        concepts = kept["counts"]["concepts_deleted"]
+        sql_rate = kept["sql_rows"] / kept["sql_s"] if kept["sql_s"] else 0
+        ratio = round(sql_rate / kept["rows_per_s"], 2) if kept["rows_per_s"] else 0
+        lines.append(
+            f"| 7 | nightly retention of applications, {report['sizes']['aanvragen']:,} applications (12% concept; "
+            f"done {concepts:,} concepts, {sum(kept['counts'].values()):,} rows in all) | {kept['django_s']} s, "
+            f"{kept['rows_per_s']:,} rows/s, {kept['queries']} queries | hand-written DELETE {kept['sql_rows']:,} "
+            f"concepts in {kept['sql_s']} s | {ratio}× | within the time budget; the rest the next night | — |"
+        )
     passwords = report.get("passwords")
     if passwords:
         p = passwords
@@ -787,7 +845,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.05, help="data size factor (1.0 = national; default 0.05)")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of the last run")
     parser.add_argument("--seed-only", action="store_true", help="seed, report the time, and stop")
-    parser.add_argument("--only", default="pages,search,jobs,passwords,bsn,memory", help="comma-separated")
+    parser.add_argument("--only", default="pages,search,jobs,retention,passwords,bsn,memory", help="comma-separated")
     sizes = " (quick run / scale 1: {quick} / {full})"
     for option, kind, help_text in (
         ("--seconds", "seconds", "wrk duration per page per round"),
@@ -865,6 +923,9 @@ def main() -> int:
         log("3. Nightly jobs:")
         report["jobs"] = measure_jobs(rounds=3)
         vacuum("accounts_user", "accounts_auditevent")  # the rolled-back runs' dead rows, before other sections
+    if "retention" in only:
+        log("7. Retention:")
+        report["retention"] = measure_retention()
     if "pages" in only:
         log("1. Pages under gunicorn + wrk:")
         report["pages"] = measure_pages(ids, seconds=args.seconds, rounds=args.rounds)
@@ -874,7 +935,7 @@ def main() -> int:
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     if args.merge:
         earlier = json.loads(args.merge.read_text())
-        for key in ("pages", "search", "jobs", "passwords", "bsn", "memory"):
+        for key in ("pages", "search", "jobs", "retention", "passwords", "bsn", "memory"):
             if key not in report and key in earlier:
                 report[key] = earlier[key]
                 # A section the earlier run took from a run before it keeps naming that run.

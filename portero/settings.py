@@ -326,6 +326,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    "Bewaartermijnen toepassen (aanvragen, logs, toestemmingen, accounts, mislukte inlogpogingen)": {
+        "task": "aanvragen.tasks.apply_retention",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "Bijlagebestanden zonder aanvraag opruimen": {
+        "task": "aanvragen.tasks.sweep_orphan_attachment_files",
+        "schedule": crontab(hour=5, minute=0, day_of_week=0),
+    },
     "Herinneringen verlenging artikel 21-besluiten versturen": {
         "task": "aanvragen.tasks.send_wzd_renewal_reminders",
         "schedule": crontab(hour=6, minute=0),
@@ -395,6 +403,15 @@ PORTERO_DEADLINE_WEEKS_URGENT = 2
 # with a 'niet in orde' (one of them after a warning) make CIZ advise suspension for careless use.
 PORTERO_SPOT_CHECK_REPLY_DAYS = 14
 PORTERO_SPOT_CHECK_FAILURES_FOR_SUSPENSION = 2
+# Retention (docs/PRIVACY.md, whose table explains each period; rows per statement, seconds per nightly run).
+PORTERO_RETENTION_CONCEPT_DAYS = env_int("PORTERO_RETENTION_CONCEPT_DAYS", 28)
+PORTERO_RETENTION_CONCEPT_WARNING_DAYS = env_int("PORTERO_RETENTION_CONCEPT_WARNING_DAYS", 7)
+PORTERO_RETENTION_CLOSED_YEARS = env_int("PORTERO_RETENTION_CLOSED_YEARS", 2)
+PORTERO_RETENTION_LOG_YEARS = env_int("PORTERO_RETENTION_LOG_YEARS", 5)
+PORTERO_RETENTION_ACCOUNT_YEARS = env_int("PORTERO_RETENTION_ACCOUNT_YEARS", 1)
+PORTERO_RETENTION_LOGIN_FAILURE_DAYS = env_int("PORTERO_RETENTION_LOGIN_FAILURE_DAYS", 30)
+PORTERO_RETENTION_BATCH = env_int("PORTERO_RETENTION_BATCH", 1000)
+PORTERO_RETENTION_TIME_BUDGET_SECONDS = env_int("PORTERO_RETENTION_TIME_BUDGET_SECONDS", 180)
 
 # --- Security headers ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aanvragen import werkvoorraad
 from aanvragen.admin.clients import ClientAccessLogMixin
+from aanvragen.admin.privacy import erasure_view
 from aanvragen.choices import STATUS_TRANSITIONS, AanvraagStatus, Besluit, WzdVerklaring, Zorgprofiel
 from aanvragen.choices import AanvraagStatus as S
 from aanvragen.models.aanvraag import Aanvraag, AanvraagStatusChange, Bijlage
@@ -163,6 +164,11 @@ class AanvraagAdmin(ClientAccessLogMixin, admin.ModelAdmin):
                 "<int:pk>/bijlagen/<int:bijlage_pk>/",
                 self.admin_site.admin_view(self.bijlage_view),
                 name="aanvragen_aanvraag_bijlage",
+            ),
+            path(
+                "<int:pk>/verwijderen-op-verzoek/",
+                self.admin_site.admin_view(lambda request, pk: erasure_view(self, request, pk)),
+                name="aanvragen_aanvraag_erase",
             ),
             *super().get_urls(),
         ]

@@ -4,6 +4,7 @@ and the read-only access log; and the mixin with which every admin page that sho
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen.models.clients import AccessLogEntry, Client, ClientConsent, Indicatie
@@ -98,6 +99,18 @@ class ClientAdmin(ClientAccessLogMixin, admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "city"]
     search_help_text = _("Zoek op BSN (het volledige BSN), achternaam, voornaam of woonplaats.")
     inlines = [IndicatieInline]
+
+    def get_urls(self):
+        from aanvragen.admin.privacy import inzage_view
+
+        return [
+            path(
+                "inzageverzoek/",
+                self.admin_site.admin_view(lambda request: inzage_view(self, request)),
+                name="aanvragen_client_inzage",
+            ),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(ClientConsent)

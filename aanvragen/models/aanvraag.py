@@ -201,6 +201,17 @@ class Aanvraag(models.Model):
     wzd_besluit_tot = models.DateField(_("artikel 21-besluit geldig tot en met"), null=True, blank=True)
     renewal_reminder_sent_at = models.DateTimeField(_("herinnering verlenging verstuurd op"), null=True, blank=True)
 
+    # Retention (aanvragen/services/retention.py): the day-21 warning of a concept, due once per last change
+    # (marked by the nightly job, then mailed by its task, which marks it mailed so a retry does not mail twice),
+    # and the moment the content fields and attachments of a closed application were removed.
+    concept_warning_sent_at = models.DateTimeField(
+        _("waarschuwing verwijderen concept klaargezet op"), null=True, blank=True
+    )
+    concept_warning_mailed_at = models.DateTimeField(
+        _("waarschuwing verwijderen concept gemaild op"), null=True, blank=True
+    )
+    content_removed_at = models.DateTimeField(_("inhoud verwijderd op"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("aanvraag")
         verbose_name_plural = _("aanvragen")
