@@ -42,6 +42,8 @@ cat <<TEXT
     DJANGO_DEBUG=1 ${BIN}/python manage.py deactivate_idle_accounts
     DJANGO_DEBUG=1 ${BIN}/python manage.py expire_passwords
     DJANGO_DEBUG=1 ${BIN}/python manage.py send_wzd_renewal_reminders
+    DJANGO_DEBUG=1 ${BIN}/python manage.py apply_retention --dry-run
+    DJANGO_DEBUG=1 ${BIN}/python manage.py sweep_orphan_attachment_files
     DJANGO_DEBUG=1 ${BIN}/python manage.py clearsessions
   De tijdregels proberen (verloopwaarschuwing, verlopen wachtwoord, inactief na 6 maanden):
     DJANGO_DEBUG=1 ${BIN}/python manage.py demo_tijd bjansen --wachtwoord-verloopt-over 5

@@ -19,6 +19,8 @@ NIGHTLY_COMMANDS = {
     "accounts.tasks.expire_passwords": "expire_passwords",
     "accounts.tasks.clear_expired_sessions": "clearsessions",
     "aanvragen.tasks.send_wzd_renewal_reminders": "send_wzd_renewal_reminders",
+    "aanvragen.tasks.apply_retention": "apply_retention",
+    "aanvragen.tasks.sweep_orphan_attachment_files": "sweep_orphan_attachment_files",
 }
 
 
