@@ -14,6 +14,8 @@ import portero.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from portero.db_operations import run_sql
+
 
 # PostgreSQL's portero_append_only() is created by the accounts migration, for the audit log. DELETE is refused
 # on PostgreSQL only: SQLite's test databases are emptied with DELETE between tests.
@@ -34,16 +36,6 @@ BEGIN SELECT RAISE(ABORT, 'append-only table aanvragen_accesslogentry: UPDATE is
         "DROP TRIGGER IF EXISTS aanvragen_accesslogentry_append_only;",
     ),
 }
-
-
-def append_only(apps, schema_editor):
-    if sql := APPEND_ONLY.get(schema_editor.connection.vendor):
-        schema_editor.execute(sql[0], params=None)
-
-
-def not_append_only(apps, schema_editor):
-    if sql := APPEND_ONLY.get(schema_editor.connection.vendor):
-        schema_editor.execute(sql[1], params=None)
 
 
 class Migration(migrations.Migration):
@@ -407,5 +399,5 @@ class Migration(migrations.Migration):
 
         # The access log is append-only in the database itself, not only in the admin: no screen, no CIZ
         # superuser and no code path can change a record of who saw which client's data.
-        migrations.RunPython(append_only, not_append_only),
+        run_sql(APPEND_ONLY),
     ]

@@ -16,6 +16,8 @@ from django.conf import settings
 import accounts.audit
 from django.db import migrations, models
 
+from portero.db_operations import run_sql
+
 
 APPEND_ONLY = {
     # DELETE too on PostgreSQL; SQLite's test databases are emptied with DELETE between tests (PostgreSQL's with
@@ -124,19 +126,6 @@ DROP FUNCTION portero_search_code(bigint, text);
 """,
     ),
 }
-
-
-def run_sql(sql_by_vendor):
-    """An operation that runs the SQL written for the migrating database's vendor, and nothing on any other."""
-
-    def run(direction):
-        def operation(apps, schema_editor):
-            if sql := sql_by_vendor.get(schema_editor.connection.vendor):
-                schema_editor.execute(sql[direction], params=None)
-
-        return operation
-
-    return migrations.RunPython(run(0), run(1))
 
 
 class Migration(migrations.Migration):

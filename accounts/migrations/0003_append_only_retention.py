@@ -9,6 +9,8 @@ exception: its trigger stays as it is.
 
 from django.db import migrations
 
+from portero.db_operations import append_only_trigger, run_sql
+
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portero_append_only() RETURNS trigger AS $$
 DECLARE
@@ -23,35 +25,18 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-FORWARD = (
-    FUNCTION
-    + """
-DROP TRIGGER accounts_auditevent_append_only ON accounts_auditevent;
-CREATE TRIGGER accounts_auditevent_append_only
-    BEFORE UPDATE OR DELETE ON accounts_auditevent
-    FOR EACH ROW EXECUTE FUNCTION portero_append_only('created_at');
-"""
-)
-
-BACKWARD = """
-DROP TRIGGER accounts_auditevent_append_only ON accounts_auditevent;
-CREATE TRIGGER accounts_auditevent_append_only
-    BEFORE UPDATE OR DELETE ON accounts_auditevent
-    FOR EACH ROW EXECUTE FUNCTION portero_append_only();
-"""
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_retention_pseudonym")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [
+        run_sql(
+            {
+                "postgresql": (
+                    FUNCTION + append_only_trigger("accounts_auditevent", "created_at"),
+                    append_only_trigger("accounts_auditevent"),
+                )
+            }
+        )
+    ]
