@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Profile
 
+# Every code list made by code_list, in order. Its labels are data, which makemessages cannot see:
+# scripts/messages.py adds them to the catalog from here.
+CODE_LISTS: list[type[models.TextChoices]] = []
+
 
 def code_list(name: str, doc: str, table: str) -> type[models.TextChoices]:
     """TextChoices from a code list written as data: a row per code with the code, the member's name and the Dutch
@@ -15,6 +19,7 @@ def code_list(name: str, doc: str, table: str) -> type[models.TextChoices]:
     rows = [re.split(r"\s{2,}", row.strip(), maxsplit=2) for row in table.strip().splitlines()]
     choices = models.TextChoices(name, [(member, (code, _(label))) for code, member, label in rows], module=__name__)
     choices.__doc__ = doc
+    CODE_LISTS.append(choices)
     return choices
 
 

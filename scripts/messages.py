@@ -9,7 +9,8 @@ string itself: after makemessages every entry gets msgstr = msgid. A few of the 
 Django's own (the admin's "Home", "Show all" in templates/admin/): those keep Django's Dutch, as this catalog
 comes first. The strings Django and the libraries leave untranslated at our pinned versions are translated by
 hand in locale/nl/libraries.po and copied into the catalog after each run (makemessages does not see the
-libraries, so it would drop them). Then compilemessages.
+libraries, so it would drop them). The labels of the iWlz code lists are data in aanvragen/choices.py, which
+makemessages cannot read: they are added from aanvragen.choices.CODE_LISTS. Then compilemessages.
 Needs GNU gettext (xgettext, msgmerge, msgfmt) and polib (requirements-test.txt).
 """
 
@@ -95,6 +96,21 @@ def fill(catalog: polib.POFile, libraries: polib.POFile, elsewhere) -> None:
             entry.msgstr, entry.msgstr_plural = library_entry.msgstr, library_entry.msgstr_plural
 
 
+def add_code_list_labels(catalog: polib.POFile) -> None:
+    """The labels of the code lists (aanvragen.choices.CODE_LISTS), each translated by itself. Needs django.setup()
+    (translations_elsewhere runs it)."""
+    from django.utils import translation
+
+    from aanvragen.choices import CODE_LISTS
+
+    for choices in CODE_LISTS:
+        for label in choices.labels:
+            with translation.override(None):  # the msgid itself
+                msgid = str(label)
+            if catalog.find(msgid) is None:
+                catalog.append(polib.POEntry(msgid=msgid, msgstr=msgid, comment=f"iWlz code list {choices.__name__}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--extract-only", action="store_true", help="only run makemessages on a copy")
@@ -119,6 +135,7 @@ def main() -> None:
         "Plural-Forms": "nplurals=2; plural=(n != 1);",
     }
     fill(catalog, polib.pofile(str(LIBRARIES)), translations_elsewhere())
+    add_code_list_labels(catalog)
     catalog.save()
     manage("compilemessages", "--locale", "nl", *ignore_options(), cwd=ROOT)
 

@@ -92,3 +92,19 @@ def test_makemessages_finds_no_string_missing_from_the_catalog_or_untranslated(t
     assert missing == [], "run `make messages`: strings not in locale/nl"
     empty = [entry.msgid for entry in committed if not entry.obsolete and not entry.translated()]
     assert empty == [], "strings without a translation in locale/nl"
+
+
+def test_every_label_of_a_code_list_is_in_the_catalog():
+    """The iWlz code lists are data (aanvragen.choices.code_list), unseen by makemessages: `make messages` adds
+    their labels from aanvragen.choices.CODE_LISTS."""
+    polib = pytest.importorskip("polib")
+    from django.utils import translation
+
+    from aanvragen.choices import CODE_LISTS
+
+    committed = polib.pofile(str(ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
+    known = {entry.msgid for entry in committed if entry.translated()}
+    with translation.override(None):
+        labels = [str(label) for choices in CODE_LISTS for label in choices.labels]
+    assert len(CODE_LISTS) >= 5 and len(labels) > 100
+    assert [label for label in labels if label not in known] == []
