@@ -117,6 +117,10 @@ def recovery_codes_needed(*, user: User) -> bool:
     return not StaticDevice.objects.filter(user=user).exists()
 
 
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
 @transaction.atomic
 def recovery_codes_create(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """Ten new single-use recovery codes; any earlier set is void. The codes are returned once, to be shown and
@@ -161,6 +165,11 @@ def factor_remove(
     audit_log(Action.FACTOR_REMOVED, actor=user, target=user, request=request, kind=kind)
     _factor_changed_mail(user, kind, added=False)
     return None
+
+
+def factor_remove_refused(*, user: User, kind: str, request: HttpRequest | None = None) -> None:
+    """A removal without the password (or with a form made by hand): nothing removed, audited."""
+    _failed(user, request, kind if kind in REMOVABLE else "onbekend", "remove_without_password")
 
 
 def factor_remove_leaves_a_way_in(*, user: User, kind: str, device_id) -> bool:
