@@ -4,8 +4,8 @@ mailed on use; removal with the password; the choice at login among one's own fa
 that forbids SMS."""
 
 import re
-from base64 import b32decode
 import time
+from base64 import b32decode
 from datetime import UTC, datetime, timedelta
 
 import pytest
