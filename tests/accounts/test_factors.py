@@ -168,6 +168,27 @@ def test_the_login_asks_the_app_first_without_an_sms_and_refuses_a_replayed_code
     assert sms_count(sms_outbox) == 0
 
 
+@pytest.mark.parametrize(
+    "login_offset, accepted",
+    [
+        (timedelta(seconds=-31), False),  # the app's code is two steps ahead of the server
+        (timedelta(seconds=-30), True),
+        (timedelta(seconds=59), True),  # the last second of the next step
+        (timedelta(seconds=60), False),  # two steps late
+    ],
+)
+def test_at_login_an_app_code_counts_one_step_either_side_and_no_further(
+    client, user_a, password, login_offset, accepted
+):
+    secret = app_user(client, user_a)
+    shown_at = STEP_START + timedelta(minutes=5)
+    with time_machine.travel(shown_at + login_offset, tick=False):
+        password_step(client, user_a.username, password)
+        response = token_post(client, {"token-otp_token": code_at(secret, shown_at)})
+    assert (response.status_code == 302) is accepted
+    assert (DEVICE_ID_SESSION_KEY in client.session) is accepted
+
+
 def test_the_choice_at_login_offers_only_the_persons_own_factors(client, user_a, org_a, password, sms_outbox):
     from tests.factories import UserFactory
 
