@@ -63,6 +63,7 @@ def factors(request):
         "sms_allowed": selectors.factor_usable(kind=selectors.FACTOR_SMS, organisation=user.organisation),
         "totp_devices": found.get(selectors.FACTOR_TOTP, []),
         "recovery": found.get(selectors.FACTOR_RECOVERY),
+        "strong": bool(found.keys() - {selectors.FACTOR_SMS, selectors.FACTOR_RECOVERY}),
         "recovery_left": services.recovery_codes_left(user=user),
         "passkeys_url": passkeys_url(),
         "passkeys_section": passkeys_section(),

@@ -342,3 +342,14 @@ def test_the_ciz_admin_sets_sms_allowed(client, staff, org_a):
     login_client(client, staff)
     page = client.get(f"/admin/accounts/organisation/{org_a.pk}/change/").content.decode()
     assert 'name="sms_allowed"' in page and "SMS toegestaan" in page
+
+
+def test_the_recovery_codes_are_removed_with_the_password_from_the_page(client, user_a, password):
+    login_client(client, user_a)
+    add_app(client)
+    page = client.get("/inlogmethoden/").content.decode()
+    device = re.search(r'name="kind" value="recovery">\s*<input type="hidden" name="device" value="(\d+)"', page)
+    data = {"kind": "recovery", "device": device.group(1), "password": password}
+    client.post("/inlogmethoden/verwijderen/", data)
+    assert not StaticDevice.objects.filter(user=user_a).exists()
+    assert audit(Action.FACTOR_REMOVED, user_a, kind="recovery")
