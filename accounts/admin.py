@@ -47,13 +47,14 @@ class OrganisationAdmin(admin.ModelAdmin):
         "access",
         "active_users",
     )
-    list_filter = ("profile", "is_suspended", "contract_end")
+    list_filter = ("profile", "is_suspended", "sms_allowed", "contract_end")
     search_fields = ("name", "agb_code", "kvk_number", "city", "email_domains__domain")
     inlines = [EmailDomainInline]
     fieldsets = (
         (None, {"fields": ("name", "agb_code", "kvk_number")}),
         (_("Adres"), {"fields": ("street", "postcode", "city")}),
         (_("Contract en profiel"), {"fields": ("profile", "contract_start", "contract_end", "access_state")}),
+        (_("Inloggen"), {"fields": ("sms_allowed",)}),
     )
     # The suspension is no tick box: it is set and lifted only through the actions below, each asking the reason
     # and writing its own audit event (a tick box would lift it as a bare 'organisatie gewijzigd').

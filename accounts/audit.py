@@ -39,6 +39,11 @@ class Action(models.TextChoices):
     PASSWORD_EXPIRY_WARNED = "password_expiry_warned", _("waarschuwing wachtwoord verloopt verstuurd")
     PHONE_SET = "phone_set", _("mobiel nummer vastgelegd")
     PHONE_CHANGE = "phone_change", _("mobiel nummer wijzigen (stap)")
+    # The second factors beyond SMS (accounts.services.factors); the detail names the kind ("totp", "recovery").
+    FACTOR_ADDED = "factor_added", _("inlogmethode toegevoegd")
+    FACTOR_USED = "factor_used", _("inlogmethode gebruikt")
+    FACTOR_FAILED = "factor_failed", _("inlogmethode geweigerd")
+    FACTOR_REMOVED = "factor_removed", _("inlogmethode verwijderd")
     ORGANISATION_CREATED = "organisation_created", _("organisatie aangemaakt")
     USER_CREATED = "user_created", _("account aangemaakt")
     USER_CHANGED = "user_changed", _("account gewijzigd")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
+from two_factor.forms import AuthenticationTokenForm
 
 from accounts.choices import Profile
 from accounts.services import LoginRefusal, login_attempt_refusal, login_refusal, mobile_parse
@@ -18,9 +19,18 @@ class ThrottledCodeMessage:
     "locked_until": datetime}`; the person needs to know how long to wait and that the code received still works,
     not that they failed "too often" after a single slip."""
 
+    def __init__(self, sms: bool = True):
+        self.sms = sms
+
     def __mod__(self, extra):
         remaining = (extra["locked_until"] - timezone.now()).total_seconds()
         seconds = max(1, math.ceil(remaining))
+        if not self.sms:
+            return ngettext(
+                "Wacht nog %(seconds)d seconde en vul de code dan opnieuw in.",
+                "Wacht nog %(seconds)d seconden en vul de code dan opnieuw in.",
+                seconds,
+            ) % {"seconds": seconds}
         return ngettext(
             "Wacht nog %(seconds)d seconde en vul de code dan opnieuw in. De code uit de sms blijft geldig.",
             "Wacht nog %(seconds)d seconden en vul de code dan opnieuw in. De code uit de sms blijft geldig.",
@@ -38,6 +48,83 @@ TOKEN_ERROR_MESSAGES = dict(
     n_failed_attempts=ThrottledCodeMessage(),
     verification_not_allowed=_("Controle van de code is even niet mogelijk. Wacht even en probeer het opnieuw."),
 )
+
+# The code step for an authenticator app or a recovery code: the same words for a wrong code, without the SMS.
+FACTOR_TOKEN_ERROR_MESSAGES = {
+    "totp": dict(
+        TOKEN_ERROR_MESSAGES,
+        token_required=_("Vul de code uit uw authenticator-app in."),
+        n_failed_attempts=ThrottledCodeMessage(sms=False),
+    ),
+    "recovery": dict(
+        TOKEN_ERROR_MESSAGES,
+        token_required=_("Vul een herstelcode in."),
+        n_failed_attempts=ThrottledCodeMessage(sms=False),
+    ),
+}
+
+
+FACTOR_TOKEN_LABELS = {
+    "sms": _("Code uit de sms"),
+    "totp": _("Code uit de authenticator-app"),
+    "recovery": _("Herstelcode"),
+}
+
+
+class FactorTokenForm(AuthenticationTokenForm):
+    """The code step of the login, for the factor chosen (accounts.views.PorteroLoginView): only that device is
+    tried. A wrong code of an authenticator app or a recovery code is audited as such (accounts.signals)."""
+
+    def __init__(self, user, initial_device, kind="sms", **kwargs):
+        super().__init__(user, initial_device, **kwargs)
+        self.otp_error_messages = FACTOR_TOKEN_ERROR_MESSAGES.get(kind, TOKEN_ERROR_MESSAGES)
+        required = self.otp_error_messages["token_required"]
+        if kind == "recovery":  # 8 letters and digits, not 6 digits
+            self.fields["otp_token"] = forms.CharField(
+                max_length=20,
+                error_messages={"required": required},
+                widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": "autofocus"}),
+            )
+        else:
+            six = _("De code bestaat uit 6 cijfers.")
+            self.fields["otp_token"].error_messages = {
+                "required": required,
+                "invalid": six,
+                "min_length": six,
+                "max_length": six,
+            }
+        self.fields["otp_token"].label = FACTOR_TOKEN_LABELS.get(kind, FACTOR_TOKEN_LABELS["sms"])
+
+    def _verify_token(self, user, token, device=None):
+        user.otp_failed_device = device  # read by the receiver of django-otp's otp_verification_failed
+        return super()._verify_token(user, token, device)
+
+
+class TotpConfirmForm(forms.Form):
+    name = forms.CharField(
+        label=_("Naam van de app of het apparaat"),
+        max_length=64,
+        required=False,
+        help_text=_("Bijvoorbeeld 'Telefoon werk'. Zo herkent u deze app later in de lijst."),
+    )
+    code = forms.RegexField(
+        label=_("Code uit de app"),
+        regex=r"^[0-9]{6}$",
+        error_messages={"required": _("Vul de code uit de app in."), "invalid": _("De code bestaat uit 6 cijfers.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class FactorRemoveForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    device = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    password = forms.CharField(
+        label=_("Uw wachtwoord"),
+        strip=False,
+        max_length=1024,
+        error_messages={"required": _("Vul uw wachtwoord in om deze inlogmethode te verwijderen.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 REFUSAL_MESSAGES = {

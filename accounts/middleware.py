@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from accounts import services
+from accounts import selectors, services
 
 
 class SessionIdleMiddleware:
@@ -20,9 +20,12 @@ class SessionIdleMiddleware:
 
 class SecondFactorRequiredMiddleware:
     """A person logged in with a password only (no phone registered yet) may do nothing but register and
-    verify a mobile number, or log out. django-two-factor-auth leaves this enforcement to the project."""
+    verify a mobile number, or log out; in an organisation that forbids SMS, add an authenticator app or passkey.
+    django-two-factor-auth leaves this enforcement to the project."""
 
     allowed_url_names = {"two_factor:setup", "accounts:logout", "healthz"}
+    # An account whose organisation forbids SMS adds an authenticator app (or a passkey) instead of a number.
+    enrol_url_names = {"accounts:factor_enrol", "accounts:totp_add", "accounts:totp_qr", "accounts:passkeys"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,7 +36,11 @@ class SecondFactorRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if user.is_authenticated and not user.is_verified():
-            if request.resolver_match.view_name not in self.allowed_url_names:
+            view_name = request.resolver_match.view_name
+            if not selectors.factor_usable(kind=selectors.FACTOR_SMS, organisation=user.organisation):
+                if view_name not in self.enrol_url_names | {"accounts:logout", "healthz"}:
+                    return redirect(reverse("accounts:factor_enrol"))
+            elif view_name not in self.allowed_url_names:
                 return redirect(reverse("two_factor:setup"))
         return None
 

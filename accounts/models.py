@@ -40,6 +40,15 @@ class Organisation(models.Model):
             "Organisaties, zodat elk besluit met reden wordt vastgelegd."
         ),
     )
+    sms_allowed = models.BooleanField(
+        _("SMS toegestaan"),
+        default=True,
+        help_text=_(
+            "Uit: de gebruikers van de organisatie kunnen niet met een sms-code inloggen, maar alleen met een "
+            "authenticator-app of een passkey. Wie nog geen van beide heeft, wordt na het wachtwoord gevraagd er een "
+            "toe te voegen."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:

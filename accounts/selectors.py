@@ -6,7 +6,7 @@ from enum import StrEnum
 import django_otp
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -181,4 +181,57 @@ def login_methods_by_user(user_ids) -> dict[int, list[str]]:
     return {
         user_id: [str(label) for key, label in LOGIN_METHOD_LABELS.items() if key in keys]
         for user_id, keys in found.items()
+    }
+
+
+# The kinds of second factor at login, in the order a default is chosen: the strongest the person has.
+FACTOR_PASSKEY = "passkey"
+FACTOR_TOTP = "totp"
+FACTOR_SMS = "sms"
+FACTOR_RECOVERY = "recovery"
+FACTOR_ORDER = (FACTOR_PASSKEY, FACTOR_TOTP, FACTOR_SMS, FACTOR_RECOVERY)
+FACTOR_MODELS = {
+    "otp_webauthn.webauthncredential": FACTOR_PASSKEY,
+    "otp_totp.totpdevice": FACTOR_TOTP,
+    "phonenumber.phonedevice": FACTOR_SMS,
+    "otp_static.staticdevice": FACTOR_RECOVERY,
+}
+
+
+def login_factors(*, user_id: int) -> dict[str, list[tuple[int, str]]]:
+    """The confirmed second factors of one account, {kind: [(device id, name)]}, in FACTOR_ORDER, in one query (a UNION
+    over the installed device models): the login asks it once after the password. Recovery codes count only
+    while one is left. Never another account's factors: the caller passes the account the password proved."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    parts = []
+    for model in django_otp.device_classes():
+        kind = FACTOR_MODELS.get(model._meta.label_lower)
+        if kind is None:
+            continue
+        devices = model.objects.filter(user_id=user_id, confirmed=True)
+        if kind == FACTOR_RECOVERY:
+            devices = devices.filter(Exists(StaticToken.objects.filter(device_id=OuterRef("pk"))))
+        order = FACTOR_ORDER.index(kind)
+        parts.append(devices.order_by().values_list(Value(order, output_field=IntegerField()), "pk", "name"))
+    if not parts:
+        return {}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: dict[str, list[tuple[int, str]]] = {}
+    for order, pk, name in sorted(rows):
+        found.setdefault(FACTOR_ORDER[order], []).append((pk, name))
+    return found
+
+
+def factor_usable(*, kind: str, organisation: Organisation | None) -> bool:
+    """May this kind of factor log in for an account of `organisation` (its policy "SMS toegestaan")?"""
+    return kind != FACTOR_SMS or organisation is None or organisation.sms_allowed
+
+
+def factor_models() -> dict:
+    """{kind: device model} of the installed django-otp device models Portero offers."""
+    return {
+        FACTOR_MODELS[model._meta.label_lower]: model
+        for model in django_otp.device_classes()
+        if model._meta.label_lower in FACTOR_MODELS
     }

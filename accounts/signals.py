@@ -9,7 +9,9 @@ from two_factor.signals import user_verified
 
 from accounts.audit import audit_log
 from accounts.models import AuditEvent, User
+from accounts.selectors import FACTOR_SMS
 from accounts.services import login_completed, login_failed, session_started, sessions_end_all
+from accounts.services.factors import factor_failed, factor_kind
 
 Action = AuditEvent.Action
 
@@ -31,6 +33,10 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(otp_verification_failed)
 def audit_code_failed(sender, user, **kwargs):
+    device = getattr(user, "otp_failed_device", None)  # set by accounts.forms.FactorTokenForm
+    if device is not None and factor_kind(device) != FACTOR_SMS:
+        factor_failed(user=user, device=device)
+        return
     audit_log(Action.CODE_FAILED, target=user)
 
 

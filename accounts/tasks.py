@@ -149,3 +149,45 @@ def expire_passwords() -> tuple[int, int]:
 @shared_task
 def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
+
+
+FACTOR_NAMES = {
+    "totp": gettext_lazy("een authenticator-app"),
+    "recovery": gettext_lazy("herstelcodes"),
+    "passkey": gettext_lazy("een passkey of beveiligingssleutel"),
+}
+
+
+@shared_task(base=MailTask)
+def send_factor_changed_mail(user_id: int, kind: str, added: bool, at: str) -> None:
+    """A way to log in was added to or removed from the account (accounts.services.factors): tell the person, so
+    that a change they did not make shows. No secret in it."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_active or not user.email:
+        return
+    context = {
+        "user": user,
+        "factor": FACTOR_NAMES.get(kind, kind),
+        "added": added,
+        "at": datetime.fromisoformat(at),
+        "request_url": absolute_url(AANVRAAG, "accounts:password_request"),
+    }
+    body = render_to_string("accounts/mail/factor_changed.txt", context)
+    subject = gettext("Portero: inlogmethode toegevoegd") if added else gettext("Portero: inlogmethode verwijderd")
+    send_mail(subject, body, None, [user.email])
+
+
+@shared_task(base=MailTask)
+def send_recovery_code_used_mail(user_id: int, left: int, at: str) -> None:
+    """A recovery code was used to log in: tell the person, with how many are left. Not the code itself."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_active or not user.email:
+        return
+    context = {
+        "user": user,
+        "left": left,
+        "at": datetime.fromisoformat(at),
+        "factors_url": absolute_url(AANVRAAG, "accounts:factors"),
+    }
+    body = render_to_string("accounts/mail/recovery_code_used.txt", context)
+    send_mail(gettext("Portero: er is met een herstelcode ingelogd"), body, None, [user.email])

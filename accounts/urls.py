@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,14 @@ urlpatterns = [
     path("wachtwoord/instellen/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
     path("wachtwoord/ingesteld/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
     path("mobiel/wijzigen/", views.phone_change, name="phone_change"),
+    path("inlogmethoden/", factor_views.factors, name="factors"),
+    path("inlogmethoden/instellen/", factor_views.factor_enrol, name="factor_enrol"),
+    path("inlogmethoden/app/", factor_views.totp_add, name="totp_add"),
+    path("inlogmethoden/app/qr.svg", factor_views.totp_qr, name="totp_qr"),
+    path("inlogmethoden/herstelcodes/", factor_views.recovery_codes, name="recovery_codes"),
+    path("inlogmethoden/herstelcodes/download/", factor_views.recovery_codes_download, name="recovery_codes_download"),
+    path("inlogmethoden/herstelcodes/nieuw/", factor_views.recovery_codes_regenerate, name="recovery_codes_regenerate"),
+    path("inlogmethoden/verwijderen/", factor_views.factor_remove, name="factor_remove"),
 ]
 
 # The login and phone registration keep django-two-factor-auth's URL names (its code reverses them);

@@ -1,3 +1,5 @@
+from functools import cache
+
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +8,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -19,7 +23,7 @@ from two_factor.views import LoginView, SetupView
 
 from accounts import selectors, services
 from accounts.forms import (
-    TOKEN_ERROR_MESSAGES,
+    FactorTokenForm,
     LoginForm,
     PasswordChangeForm,
     PasswordRequestForm,
@@ -32,22 +36,74 @@ from accounts.forms import (
 from accounts.tokens import password_link_token_generator
 
 RENEWAL_SESSION_KEY = "portero_password_renewal_user"
+
+
+@cache
+def passkey_login_template() -> str | None:
+    """The passkey step of the login (accounts.passkeys), once that module is installed; until then no account
+    is asked for a passkey at the login."""
+    try:
+        return get_template("accounts/passkeys/_login.html").template.name
+    except TemplateDoesNotExist:
+        return None
+
+
 PHONE_CHANGE_LIMITED = gettext_lazy("U heeft het te vaak geprobeerd. Wacht een kwartier en begin dan opnieuw.")
 
 
 class PorteroLoginView(LoginView):
-    """Login name + password ('Log on'), then the SMS code. Only SMS; no backup tokens.
+    """Login name + password ('Log on'), then the person's default second factor: the strongest they have
+    (accounts.selectors.FACTOR_ORDER: passkey, authenticator app, SMS; recovery codes last). Links offer their
+    other factors, never a kind they do not have. SMS only while their organisation allows it ("SMS toegestaan");
+    without another factor the password-only session is led to enrol one (accounts.middleware).
 
-    Unlike django-two-factor-auth's view, a code is sent once when the code step is entered, and again only
+    Unlike django-two-factor-auth's view, an SMS code is sent once when the SMS step is entered, and again only
     with 'Code opnieuw versturen', both within the limits of services.sms_code_send.
     """
 
     template_name = "accounts/login.html"
     form_list = (
         (LoginView.AUTH_STEP, LoginForm),
-        (LoginView.TOKEN_STEP, LoginView.form_list[1][1]),
+        (LoginView.TOKEN_STEP, FactorTokenForm),
     )
-    condition_dict = {LoginView.TOKEN_STEP: LoginView.has_token_step}
+
+    def has_token_step(self):
+        return bool(self.usable_factors())
+
+    condition_dict = {LoginView.TOKEN_STEP: has_token_step}
+
+    def usable_factors(self) -> dict[str, list[tuple[int, str]]]:
+        """{kind: [(device id, name)]} of the account the password proved, that may log in now; one query."""
+        user = self.get_user()
+        if not user:
+            return {}
+        if getattr(self, "_factors", None) is None:
+            found = selectors.login_factors(user_id=user.pk)
+            self._factors = {
+                kind: devices
+                for kind, devices in found.items()
+                if selectors.factor_usable(kind=kind, organisation=user.organisation)
+                and (kind != selectors.FACTOR_PASSKEY or passkey_login_template())
+            }
+        return self._factors
+
+    def chosen_factor(self) -> tuple[str, int] | None:
+        """(kind, device id) asked now: the one chosen with a link, else the default."""
+        factors = self.usable_factors()
+        chosen = self.storage.data.get("factor")
+        if chosen and chosen[0] in factors and any(pk == chosen[1] for pk, _name in factors[chosen[0]]):
+            return chosen[0], chosen[1]
+        for kind in selectors.FACTOR_ORDER:
+            if kind in factors:
+                return kind, factors[kind][0][0]
+        return None
+
+    def get_device(self, step=None):
+        if not self.device_cache:
+            chosen = self.chosen_factor()
+            model = selectors.factor_models().get(chosen[0]) if chosen else None
+            self.device_cache = model.objects.filter(pk=chosen[1]).first() if model else None
+        return self.device_cache
 
     def get(self, request, *args, **kwargs):
         # A person who already passed both factors (a second tab, the back button, the admin's login URL) is sent
@@ -60,29 +116,47 @@ class PorteroLoginView(LoginView):
 
     def post(self, *args, **kwargs):
         if "challenge_device" in self.request.POST:
-            # django-two-factor-auth's choice of another device to challenge: Portero has one SMS device per
-            # account, and LoginView.post would send it a code outside sms_code_send (or fail with a 500 when no
-            # password was given yet). Refused with the current step shown again.
-            messages.error(self.request, _("Dit verzoek wordt niet ondersteund. Vul het formulier hieronder in."))
-            response = self.render(self.get_form())
-            response.status_code = 400
-            return response
-        if "resend" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
-            self.send_code(resend=True)
+            # django-two-factor-auth's choice of another device to challenge: Portero offers its own choice of
+            # factor ("factor"), and LoginView.post would send it a code outside sms_code_send (or fail with a 500
+            # when no password was given yet). Refused with the current step shown again.
+            return self._unsupported()
+        at_token_step = self.steps.current == self.TOKEN_STEP and not self.expired and self.get_user()
+        if "factor" in self.request.POST:
+            if not at_token_step:
+                return self._unsupported()
+            kind, _sep, pk = self.request.POST["factor"].partition(":")
+            factors = self.usable_factors()
+            if not pk.isdigit() or not any(int(pk) == device for device, _name in factors.get(kind, [])):
+                return self._unsupported()
+            self.storage.data["factor"] = (kind, int(pk))
+            self.device_cache = None
+            return self.render(self.get_form())
+        if "resend" in self.request.POST and at_token_step:
+            if self.chosen_factor()[0] == selectors.FACTOR_SMS:
+                self.send_code(resend=True)
             return self.render(self.get_form())
         return super().post(*args, **kwargs)
 
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        if step == self.TOKEN_STEP:
+            kwargs["kind"] = (self.chosen_factor() or (selectors.FACTOR_SMS, None))[0]
+        return kwargs
+
+    def _unsupported(self):
+        messages.error(self.request, _("Dit verzoek wordt niet ondersteund. Vul het formulier hieronder in."))
+        response = self.render(self.get_form())
+        response.status_code = 400
+        return response
+
     def get_form(self, step=None, **kwargs):
-        form = super().get_form(step, **kwargs)
-        if (step or self.steps.current) == self.TOKEN_STEP:
-            form.otp_error_messages = TOKEN_ERROR_MESSAGES
-            form.fields["otp_token"].label = _("Code uit de sms")
-            form.fields["otp_token"].error_messages = {
-                "required": TOKEN_ERROR_MESSAGES["token_required"],
-                "invalid": _("De code bestaat uit 6 cijfers."),
-                "min_length": _("De code bestaat uit 6 cijfers."),
-                "max_length": _("De code bestaat uit 6 cijfers."),
-            }
+        if (step or self.steps.current) != self.TOKEN_STEP:
+            return super().get_form(step, **kwargs)
+        # Not LoginView.get_form, which picks the form class from django-two-factor-auth's registry of methods.
+        form = super(LoginView, self).get_form(step, **kwargs)
+        if self.show_timeout_error:
+            form.cleaned_data = getattr(form, "cleaned_data", {})
+            form.add_error(None, ValidationError(_("Het inloggen duurde te lang. Begin opnieuw.")))
         return form
 
     def send_code(self, *, resend=False):
@@ -118,7 +192,8 @@ class PorteroLoginView(LoginView):
 
     def render(self, form=None, **kwargs):
         if self.steps.current == self.TOKEN_STEP:
-            if not self.storage.data.get("code_sent"):
+            chosen = self.chosen_factor()
+            if chosen and chosen[0] == selectors.FACTOR_SMS and not self.storage.data.get("code_sent"):
                 self.send_code()
             # Skip LoginView.render, which would send another SMS on every rendering of this step.
             return super(LoginView, self).render(form, **kwargs)
@@ -127,10 +202,21 @@ class PorteroLoginView(LoginView):
         return super().render(form, **kwargs)
 
     def get_context_data(self, form, **kwargs):
-        context = super().get_context_data(form, **kwargs)
-        context["backup_tokens"] = 0
-        context["other_devices"] = []
+        # Not LoginView.get_context_data: it reads every device of the account and counts its backup tokens.
+        context = super(LoginView, self).get_context_data(form, **kwargs)
         context["password_expired"] = getattr(form, "refusal", None) == services.LoginRefusal.PASSWORD_EXPIRED
+        if self.steps.current == self.TOKEN_STEP and self.get_user():
+            chosen = self.chosen_factor()
+            context["device"] = self.get_device()
+            context["factor"] = chosen[0] if chosen else None
+            # Links to the person's own other factors only: one per device, never a kind they do not have.
+            context["other_factors"] = [
+                {"value": f"{kind}:{pk}", "kind": kind, "name": name}
+                for kind, devices in self.usable_factors().items()
+                for pk, name in devices
+                if (kind, pk) != chosen
+            ]
+            context["passkey_login_template"] = passkey_login_template()
         return context
 
 

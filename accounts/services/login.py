@@ -30,6 +30,7 @@ from accounts.ratelimit import (
     rate_limit_exceeded,
     rate_limit_reached,
 )
+from accounts.services.factors import factor_used
 from accounts.services.jobs import user_deactivate_idle
 from accounts.services.sms import sms_code_used
 from portero.client_ip import client_address
@@ -141,3 +142,4 @@ def login_completed(*, user: User, device: PhoneDevice, request: HttpRequest | N
     days = settings.PORTERO_LOGIN_LIMITS["known_address_days"]
     mark(f"login:known:{login_name_normalise(user.username)}:{client_address(request)}", seconds=days * 24 * 60 * 60)
     audit_log(Action.LOGIN_SUCCEEDED, actor=user, target=user, request=request)
+    factor_used(user=user, device=device, request=request)  # an authenticator app or recovery code: its own row

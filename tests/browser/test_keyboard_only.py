@@ -321,3 +321,36 @@ def test_complete_regular_wlz_application_by_keyboard_only(page, live_server, us
     assert aanvraag.contactpersoon_relatie == "kind" and aanvraag.grondslagen == ["02"]
     assert aanvraag.client_date_of_birth == date(1940, 2, 1) and aanvraag.bijlagen.count() == 1
     expect(page.get_by_text(f"Het kenmerk is {aanvraag.reference}.")).to_be_visible()
+
+
+# --- 4. 'Authenticator-app toevoegen' ---------------------------------------------------------------------------
+
+
+def test_adding_an_authenticator_app_by_keyboard_only(page, live_server, user_a, password, sms_outbox):
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    keyboard_login(page, live_server, user_a.username, password, sms_outbox)
+    expect(page.get_by_text(f"Ingelogd als {user_a.get_full_name()}")).to_be_visible()
+    tab_to(page, "Inlogmethoden")  # in the user menu of the header
+    page.keyboard.press("Enter")
+
+    start_page(page, "Inlogmethoden")
+    press(page, "Authenticator-app toevoegen")
+
+    start_page(page, "Authenticator-app toevoegen")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")  # what the person types into the app
+    generator = TOTP(b32decode(secret + "=" * (-len(secret) % 8)), step=30, t0=0, digits=6)
+    type_into(page, "Code uit de app", f"{generator.token():06d}")
+    type_into(page, "Naam van de app of het apparaat (niet verplicht)", "Telefoon werk")
+    press(page, "App toevoegen")
+
+    start_page(page, "Uw herstelcodes")
+    assert page.locator(".recovery-codes li").count() == 10
+    press(page, "Ik heb de codes bewaard")
+
+    start_page(page, "Inlogmethoden")
+    expect(page.get_by_role("heading", name="Telefoon werk")).to_be_visible()
+    assert TOTPDevice.objects.filter(user=user_a, confirmed=True, name="Telefoon werk").exists()
