@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import passkeys, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("wachtwoord/instellen/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
     path("wachtwoord/ingesteld/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
     path("mobiel/wijzigen/", views.phone_change, name="phone_change"),
+    *passkeys.urlpatterns,
 ]
 
 # The login and phone registration keep django-two-factor-auth's URL names (its code reverses them);

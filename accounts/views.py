@@ -17,7 +17,7 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 from two_factor.plugins.registry import registry
 from two_factor.views import LoginView, SetupView
 
-from accounts import selectors, services
+from accounts import passkeys, selectors, services
 from accounts.forms import (
     TOKEN_ERROR_MESSAGES,
     LoginForm,
@@ -70,6 +70,9 @@ class PorteroLoginView(LoginView):
         if "resend" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
             self.send_code(resend=True)
             return self.render(self.get_form())
+        # Passkeys (accounts/passkeys.py): 'Liever een sms-code' on the key step; render() sends the first code.
+        if "sms" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
+            return self.render(self.get_form())
         return super().post(*args, **kwargs)
 
     def get_form(self, step=None, **kwargs):
@@ -118,6 +121,16 @@ class PorteroLoginView(LoginView):
 
     def render(self, form=None, **kwargs):
         if self.steps.current == self.TOKEN_STEP:
+            # Passkeys (accounts/passkeys.py): an account with a key is asked for it first, and no SMS is sent.
+            if not self.storage.data.get("code_sent") and "sms" not in self.request.POST:
+                offer = passkeys.login_offer(
+                    request=self.request,
+                    user=self.get_user(),
+                    wizard_prefix=self.prefix,
+                    next_url=self.get_success_url(),
+                )
+                if offer is not None:
+                    return offer
             if not self.storage.data.get("code_sent"):
                 self.send_code()
             # Skip LoginView.render, which would send another SMS on every rendering of this step.
