@@ -170,6 +170,12 @@ def _removed(request, removed_id: str):
     return redirect("accounts:passkeys")
 
 
+class NameMissing(exceptions.OTPWebAuthnApiError):
+    status_code = 400
+    default_code = "no_name"
+    default_detail = gettext_lazy("Geef de sleutel eerst een naam.")
+
+
 class RegistrationViewMixin:
     """Registration for the person logged in with both factors (SecondFactorRequiredMiddleware already sends any
     other session away); never for a session with the password only, whatever the library would allow."""
@@ -179,7 +185,7 @@ class RegistrationViewMixin:
 
     def check_can_register(self):
         if not self.request.session.get(PENDING_NAME_KEY):
-            raise exceptions.OTPWebAuthnApiError(detail=_("Geef de sleutel eerst een naam."), code="no_name")
+            raise NameMissing()
 
 
 class PasskeyRegisterBeginView(RegistrationViewMixin, webauthn_views.BeginCredentialRegistrationView):

@@ -108,8 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # benchmark machine, longer than the queries they would split: the beheer search's count went from ~5 ms to
     # ~18 ms when the planner chose one (docs/PERFORMANCE.md). A URL's own ?options=… replaces this.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
-# otp_webauthn.E030: django-otp-webauthn's static list of allowed origins is not used (see OTP_WEBAUTHN_* below).
-SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # django-otp-webauthn's list of origins: unused (accounts/webauthn.py)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # models.W040: SQLite has no INCLUDE, so Django creates no covering index there (accounts.User's
     # user_org_search_idx, a PostgreSQL plan for a million accounts). Expected for the local database, whose few
@@ -190,18 +189,13 @@ TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60
 TWO_FACTOR_PHONE_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 PHONENUMBER_DEFAULT_REGION = "NL"
-# Passkeys and security keys (django-otp-webauthn), a second factor after the password, never instead of it. The
-# relying party id follows the host of the request (accounts/webauthn.py): a key works on the host it was registered
-# on. PORTERO_WEBAUTHN_RP_ID, a parent domain of both BEHEER_HOST and AANVRAAG_HOST, makes one key work on both.
-# The origin a browser reports is checked against the request's own origin, so the library's static list of
-# allowed origins is not used (its check for that list, otp_webauthn.E030, is silenced below).
-PORTERO_WEBAUTHN_RP_ID = (env_str("PORTERO_WEBAUTHN_RP_ID") or "").strip().lower().rstrip(".")
+# Passkeys and security keys (django-otp-webauthn), after the password: relying party per host, the origin checked
+# against the request, a cloned key refused (accounts/webauthn.py). PORTERO_WEBAUTHN_RP_ID: one key for both hosts.
+PORTERO_WEBAUTHN_RP_ID = env_str("PORTERO_WEBAUTHN_RP_ID", "").strip().lower().rstrip(".")
 OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.webauthn.relying_party_id"
-OTP_WEBAUTHN_RP_NAME = "Portero"
 OTP_WEBAUTHN_HELPER_CLASS = "accounts.webauthn.PorteroWebAuthnHelper"
+OTP_WEBAUTHN_RP_NAME = "Portero"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_ALLOWED_ORIGINS: list[str] = []
-OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -253,24 +247,10 @@ PORTERO_SMS_ALLOWED_REGIONS = env_list("PORTERO_SMS_ALLOWED_REGIONS", ["NL"])
 # Local parts of generic, shared mailboxes that may not be a user's address (FAQ: no info@...).
 PORTERO_GENERIC_MAILBOXES = env_list(
     "PORTERO_GENERIC_MAILBOXES",
-    [
-        "info",
-        "algemeen",
-        "secretariaat",
-        "receptie",
-        "administratie",
-        "planning",
-        "zorg",
-        "noreply",
-        "no-reply",
-        "contact",
-        "office",
-        "post",
-        "mail",
-        "admin",
-        "helpdesk",
-        "servicedesk",
-    ],
+    (
+        "info algemeen secretariaat receptie administratie planning zorg noreply no-reply contact office post mail "
+        "admin helpdesk servicedesk"
+    ).split(),
 )
 
 # --- Mail ---------------------------------------------------------------------------------------
@@ -291,14 +271,6 @@ AANVRAAG_HOST = env_str("AANVRAAG_HOST", "")
 if bool(BEHEER_HOST) != bool(AANVRAAG_HOST):
     raise ImproperlyConfigured("Set both BEHEER_HOST and AANVRAAG_HOST, or neither.")
 PORTERO_URL_SCHEME = env_str("PORTERO_URL_SCHEME", "https")
-for _host in filter(None, (BEHEER_HOST, AANVRAAG_HOST)):
-    _domain = _host.lower().split(":")[0]
-    if PORTERO_WEBAUTHN_RP_ID and not (
-        _domain == PORTERO_WEBAUTHN_RP_ID or _domain.endswith("." + PORTERO_WEBAUTHN_RP_ID)
-    ):
-        raise ImproperlyConfigured(
-            f"PORTERO_WEBAUTHN_RP_ID={PORTERO_WEBAUTHN_RP_ID!r} must be {_domain!r} or a parent domain of it."
-        )
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_TIMEZONE = "Europe/Amsterdam"

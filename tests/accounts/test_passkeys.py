@@ -280,3 +280,13 @@ def test_the_relying_party_follows_the_host(settings):
     assert relying_party_id(FakeRequest("beheer.portero.example.nl")) == "portero.example.nl"
     assert relying_party_id(FakeRequest("aanvraag.portero.example.nl")) == "portero.example.nl"
     assert relying_party_id(FakeRequest("elders.example.nl")) == "elders.example.nl"
+
+
+def test_a_shared_relying_party_must_cover_both_hosts(settings):
+    from accounts.checks import webauthn_relying_party_check
+
+    settings.BEHEER_HOST, settings.AANVRAAG_HOST = "beheer.portero.example.nl", "aanvraag.portero.example.nl"
+    settings.PORTERO_WEBAUTHN_RP_ID = "portero.example.nl"
+    assert webauthn_relying_party_check(None) == []
+    settings.PORTERO_WEBAUTHN_RP_ID = "beheer.portero.example.nl"
+    assert [error.id for error in webauthn_relying_party_check(None)] == ["portero.E020"]
