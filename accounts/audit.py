@@ -54,6 +54,15 @@ class Action(models.TextChoices):
     ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
     # One per run of accounts.services.retention, with the count per kind of data.
     ACCOUNTS_RETENTION_APPLIED = "accounts_retention_applied", _("bewaartermijnen accounts toegepast")
+    # Passkeys and security keys (accounts.services.passkeys): detail names the key (name, id) and, for a failure,
+    # the step and the reason.
+    PASSKEY_ADDED = "passkey_added", _("passkey of beveiligingssleutel toegevoegd")
+    PASSKEY_USED = "passkey_used", _("ingelogd met passkey of beveiligingssleutel")
+    PASSKEY_FAILED = "passkey_failed", _("passkey of beveiligingssleutel geweigerd")
+    PASSKEY_CLONED = "passkey_cloned", _("passkey of beveiligingssleutel geweigerd: mogelijk gekopieerd")
+    PASSKEY_RENAMED = "passkey_renamed", _("passkey of beveiligingssleutel hernoemd")
+    PASSKEY_REMOVED = "passkey_removed", _("passkey of beveiligingssleutel verwijderd")
+    PASSKEY_REMOVAL_REFUSED = "passkey_removal_refused", _("verwijderen passkey geweigerd (wachtwoord)")
 
 
 @cache

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -28,3 +28,22 @@ def trusted_proxies_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def webauthn_relying_party_check(app_configs, **kwargs):
+    """PORTERO_WEBAUTHN_RP_ID, when set, must be each site's host or a parent domain of it: a browser refuses a key
+    for any other relying party id (accounts/webauthn.py)."""
+    shared = settings.PORTERO_WEBAUTHN_RP_ID
+    errors = []
+    for host in filter(None, (settings.BEHEER_HOST, settings.AANVRAAG_HOST)):
+        domain = host.lower().split(":")[0]
+        if shared and domain != shared and not domain.endswith("." + shared):
+            errors.append(
+                Error(
+                    f"PORTERO_WEBAUTHN_RP_ID={shared!r} is not {domain!r} nor a parent domain of it.",
+                    hint="Set it to a parent domain of both BEHEER_HOST and AANVRAAG_HOST, or leave it unset.",
+                    id="portero.E020",
+                )
+            )
+    return errors

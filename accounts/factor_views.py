@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from two_factor.plugins.phonenumber.models import PhoneDevice
 
-from accounts import selectors
+from accounts import passkeys, selectors
 from accounts.forms import FactorRemoveForm, TotpConfirmForm
 from accounts.services import factors as services
 
@@ -67,6 +67,7 @@ def factors(request):
         "recovery_left": services.recovery_codes_left(user=user),
         "passkeys_url": passkeys_url(),
         "passkeys_section": passkeys_section(),
+        **passkeys.section_context(request),
     }
     return render(request, "accounts/factors/factors.html", context)
 

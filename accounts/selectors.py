@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
+from django_otp_webauthn.utils import get_credential_model
 
 from accounts.models import Organisation, PasswordHistory, User
 
@@ -235,3 +236,20 @@ def factor_models() -> dict:
         for model in django_otp.device_classes()
         if model._meta.label_lower in FACTOR_MODELS
     }
+
+
+# --- Passkeys and security keys (django-otp-webauthn's credentials, accounts/passkeys.py) ----------------------
+
+
+def passkeys_of(*, user: User):
+    """The person's own keys, oldest first; the beheer and login pages show name and dates, never key material."""
+    return get_credential_model().objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_of(*, user: User, pk):
+    """One of the person's own keys, or None (also for another person's key: the same answer as for no key)."""
+    return passkeys_of(user=user).filter(pk=pk).first()
+
+
+def has_passkey(*, user: User) -> bool:
+    return passkeys_of(user=user).exists()

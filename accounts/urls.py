@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import factor_views, views
+from accounts import factor_views, passkeys, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("inlogmethoden/herstelcodes/download/", factor_views.recovery_codes_download, name="recovery_codes_download"),
     path("inlogmethoden/herstelcodes/nieuw/", factor_views.recovery_codes_regenerate, name="recovery_codes_regenerate"),
     path("inlogmethoden/verwijderen/", factor_views.factor_remove, name="factor_remove"),
+    *passkeys.urlpatterns,
 ]
 
 # The login and phone registration keep django-two-factor-auth's URL names (its code reverses them);

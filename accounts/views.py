@@ -21,7 +21,7 @@ from two_factor.plugins.phonenumber.models import PhoneDevice
 from two_factor.plugins.registry import registry
 from two_factor.views import LoginView, SetupView
 
-from accounts import selectors, services
+from accounts import passkeys, selectors, services
 from accounts.forms import (
     FactorTokenForm,
     LoginForm,
@@ -36,16 +36,6 @@ from accounts.forms import (
 from accounts.tokens import password_link_token_generator
 
 RENEWAL_SESSION_KEY = "portero_password_renewal_user"
-
-
-@cache
-def passkey_login_template() -> str | None:
-    """The passkey step of the login (accounts.passkeys), once that module is installed; until then no account
-    is asked for a passkey at the login."""
-    try:
-        return get_template("accounts/passkeys/_login.html").template.name
-    except TemplateDoesNotExist:
-        return None
 
 
 PHONE_CHANGE_LIMITED = gettext_lazy("U heeft het te vaak geprobeerd. Wacht een kwartier en begin dan opnieuw.")
@@ -83,7 +73,6 @@ class PorteroLoginView(LoginView):
                 kind: devices
                 for kind, devices in found.items()
                 if selectors.factor_usable(kind=kind, organisation=user.organisation)
-                and (kind != selectors.FACTOR_PASSKEY or passkey_login_template())
             }
         return self._factors
 
@@ -134,6 +123,13 @@ class PorteroLoginView(LoginView):
         if "resend" in self.request.POST and at_token_step:
             if self.chosen_factor()[0] == selectors.FACTOR_SMS:
                 self.send_code(resend=True)
+            return self.render(self.get_form())
+        # Passkeys (accounts/passkeys.py): 'Liever een sms-code' on the key step asks the SMS device, if the
+        # organisation allows SMS; render() sends the first code.
+        if "sms" in self.request.POST and self.steps.current == self.TOKEN_STEP and not self.expired:
+            if sms := self.usable_factors().get(selectors.FACTOR_SMS):
+                self.storage.data["factor"] = (selectors.FACTOR_SMS, sms[0][0])
+                self.device_cache = None
             return self.render(self.get_form())
         return super().post(*args, **kwargs)
 
@@ -193,6 +189,17 @@ class PorteroLoginView(LoginView):
     def render(self, form=None, **kwargs):
         if self.steps.current == self.TOKEN_STEP:
             chosen = self.chosen_factor()
+            # Passkeys (accounts/passkeys.py): when the factor asked is a key (the default for an account with one),
+            # the key step, and no SMS is sent.
+            if chosen and chosen[0] == selectors.FACTOR_PASSKEY:
+                offer = passkeys.login_offer(
+                    request=self.request,
+                    user=self.get_user(),
+                    wizard_prefix=self.prefix,
+                    next_url=self.get_success_url(),
+                )
+                if offer is not None:
+                    return offer
             if chosen and chosen[0] == selectors.FACTOR_SMS and not self.storage.data.get("code_sent"):
                 self.send_code()
             # Skip LoginView.render, which would send another SMS on every rendering of this step.
@@ -216,7 +223,6 @@ class PorteroLoginView(LoginView):
                 for pk, name in devices
                 if (kind, pk) != chosen
             ]
-            context["passkey_login_template"] = passkey_login_template()
         return context
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "two_factor",
     "two_factor.plugins.phonenumber",
     "phonenumber_field",
@@ -107,11 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # benchmark machine, longer than the queries they would split: the beheer search's count went from ~5 ms to
     # ~18 ms when the planner chose one (docs/PERFORMANCE.md). A URL's own ?options=… replaces this.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # django-otp-webauthn's list of origins: unused (accounts/webauthn.py)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # models.W040: SQLite has no INCLUDE, so Django creates no covering index there (accounts.User's
     # user_org_search_idx, a PostgreSQL plan for a million accounts). Expected for the local database, whose few
     # demo rows need no index; on PostgreSQL the check still runs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL") or None
@@ -187,6 +189,13 @@ TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60
 TWO_FACTOR_PHONE_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 PHONENUMBER_DEFAULT_REGION = "NL"
+# Passkeys and security keys (django-otp-webauthn), after the password: relying party per host, the origin checked
+# against the request, a cloned key refused (accounts/webauthn.py). PORTERO_WEBAUTHN_RP_ID: one key for both hosts.
+PORTERO_WEBAUTHN_RP_ID = env_str("PORTERO_WEBAUTHN_RP_ID", "").strip().lower().rstrip(".")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.webauthn.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.webauthn.PorteroWebAuthnHelper"
+OTP_WEBAUTHN_RP_NAME = "Portero"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -238,24 +247,10 @@ PORTERO_SMS_ALLOWED_REGIONS = env_list("PORTERO_SMS_ALLOWED_REGIONS", ["NL"])
 # Local parts of generic, shared mailboxes that may not be a user's address (FAQ: no info@...).
 PORTERO_GENERIC_MAILBOXES = env_list(
     "PORTERO_GENERIC_MAILBOXES",
-    [
-        "info",
-        "algemeen",
-        "secretariaat",
-        "receptie",
-        "administratie",
-        "planning",
-        "zorg",
-        "noreply",
-        "no-reply",
-        "contact",
-        "office",
-        "post",
-        "mail",
-        "admin",
-        "helpdesk",
-        "servicedesk",
-    ],
+    (
+        "info algemeen secretariaat receptie administratie planning zorg noreply no-reply contact office post mail "
+        "admin helpdesk servicedesk"
+    ).split(),
 )
 
 # --- Mail ---------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ PUBLIC = {
     "two_factor:login", "two_factor:setup", "accounts:logout", "accounts:password_request",
     "accounts:password_request_done", "accounts:password_set", "accounts:password_set_done",
     "accounts:password_renew", "healthz", "orgadmin:start", "readyz",
+    # the second step of a login with a passkey: the person is not logged in yet (accounts/passkeys.py)
+    "accounts:passkey_login", "accounts:passkey_login_begin", "accounts:passkey_login_complete",
+    "accounts:passkey_js_catalog",
 }  # fmt: skip
 LOGIN_PAGES = ("/inloggen/", "/admin/login/")
 
