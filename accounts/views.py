@@ -1,5 +1,3 @@
-from functools import cache
-
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -8,8 +6,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
