@@ -61,7 +61,8 @@ def user_detail_url() -> Callable[[str], str]:
 
 
 def _sort_columns(sort: str) -> list[dict]:
-    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for."""
+    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for (none
+    for a column that is not sortable)."""
     current, descending = parse_sort(sort)
     columns = []
     for column in current_columns():
@@ -70,6 +71,7 @@ def _sort_columns(sort: str) -> list[dict]:
             {
                 "key": column.key,
                 "label": column.label,
+                "sortable": column.sortable,
                 "aria_sort": direction,
                 "next_sort": f"-{column.key}" if direction == "ascending" else column.key,
             }
