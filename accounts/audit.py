@@ -49,6 +49,8 @@ class Action(models.TextChoices):
     ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
     # One per run of accounts.services.retention, with the count per kind of data.
     ACCOUNTS_RETENTION_APPLIED = "accounts_retention_applied", _("bewaartermijnen accounts toegepast")
+    # accounts.services.factors_reset: every second factor removed by the org admin or CIZ, the account enrols again.
+    FACTORS_RESET = "factors_reset", _("inlogmethoden hersteld")
 
 
 @cache

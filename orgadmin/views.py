@@ -152,8 +152,13 @@ def user_detail(request, username):
         else:
             messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect("orgadmin:user_detail", username=target.username)
-    refusal = services.user_delete_refusal(admin=request.user, user=target)
-    return render(request, "orgadmin/user_form.html", {"form": form, "target": target, "delete_refusal": refusal})
+    context = {
+        "form": form,
+        "target": target,
+        "delete_refusal": services.user_delete_refusal(admin=request.user, user=target),
+        "factors_reset_refusal": services.user_factors_reset_refusal(admin=request.user, user=target),
+    }
+    return render(request, "orgadmin/user_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
