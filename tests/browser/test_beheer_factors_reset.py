@@ -80,3 +80,17 @@ def test_the_admin_is_told_they_cannot_reset_their_own(page, live_server, admin_
     )
     expect(page.get_by_role("button", name="Ja, herstellen")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_ciz_staff_reset_an_org_admin_in_the_admin(page, live_server, staff, admin_a, password, sms_outbox):
+    browser_login(page, live_server, staff.username, password, sms_outbox, "?next=/admin/accounts/user/")
+    page.locator(f"input.action-select[value='{admin_a.pk}']").check()
+    page.locator("select[name=action]").select_option(label="Inlogmethoden herstellen (organisatiebeheerder)")
+    page.get_by_role("button", name="Uitvoeren").click()
+    expect(page.get_by_role("heading", name="Inlogmethoden herstellen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, herstellen").click()
+    expect(page.get_by_text(f"De inlogmethoden van {admin_a.username} zijn hersteld")).to_be_visible()
+    assert_accessible(page)
+    assert AuditEvent.objects.get(action="factors_reset", target=admin_a).actor == staff
+    assert not User.objects.get(pk=admin_a.pk).phonedevice_set.exists()
