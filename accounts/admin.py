@@ -19,6 +19,7 @@ from two_factor.utils import default_device
 from accounts import selectors, services
 from accounts.forms import LiftSuspensionForm, OrganisationWithAdminForm
 from accounts.models import AuditEvent, EmailDomain, Organisation, User
+from accounts.services.factors_reset import factors_reset, factors_reset_refusal
 from portero.forms import add_service_errors
 
 # The CIZ werkplek's name, in place of Django's "Django-beheer" (its look: templates/admin/base_site.html).
@@ -238,6 +239,7 @@ class UserAdmin(admin.ModelAdmin):
         (_("CIZ-rechten"), {"fields": ("is_staff", "is_superuser", "groups")}),
     )
     editable_fields = ("is_staff", "is_superuser", "groups")
+    actions = ["factors_reset_action"]
 
     @admin.display(description=_("naam"), ordering="last_name")
     def full_name(self, obj):
@@ -263,6 +265,46 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Inlogmethoden herstellen (organisatiebeheerder)"), permissions=["change"])
+    def factors_reset_action(self, request, queryset):
+        """A lost phone or key of an org admin: a confirmation page, then accounts.services.factors_reset (every
+        device removed, sessions ended, a set-password link to enrol again), audited with this staff member as
+        actor. The organisation's other people are reset by their org admin in the beheer site."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Kies één account."), messages.ERROR)
+            return None
+        target = queryset.select_related("organisation").get()
+        refusal = factors_reset_refusal(actor=request.user, user=target)
+        if refusal is None and not target.is_org_admin:
+            refusal = _(
+                "Alleen de inlogmethoden van een organisatiebeheerder worden hier hersteld; die van andere "
+                "gebruikers herstelt de organisatiebeheerder van hun organisatie in het gebruikersbeheer."
+            )
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return None
+        if "apply" in request.POST:
+            factors_reset(user=target, actor=request.user, request=request)
+            self.message_user(
+                request,
+                _(
+                    "De inlogmethoden van %(login)s zijn hersteld; een mail met een link om ze opnieuw vast te "
+                    "leggen is verstuurd."
+                )
+                % {"login": target.username},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Inlogmethoden herstellen"),
+            "target": target,
+            "methods": selectors.login_methods_by_user([target.pk]).get(target.pk, []),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/factors_reset.html", context)
 
     @admin.display(description=_("status"))
     def state(self, obj):

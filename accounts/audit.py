@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     PASSKEY_RENAMED = "passkey_renamed", _("passkey of beveiligingssleutel hernoemd")
     PASSKEY_REMOVED = "passkey_removed", _("passkey of beveiligingssleutel verwijderd")
     PASSKEY_REMOVAL_REFUSED = "passkey_removal_refused", _("verwijderen passkey geweigerd (wachtwoord)")
+    # accounts.services.factors_reset: every second factor removed by the org admin or CIZ, the account enrols again.
+    FACTORS_RESET = "factors_reset", _("inlogmethoden hersteld")
 
 
 @cache

@@ -21,6 +21,9 @@ PASSWORD_MAIL_SUBJECTS = {
     "welcome": gettext_lazy("Welkom bij Portero: stel uw wachtwoord in"),
     "reset": gettext_lazy("Portero: nieuw wachtwoord instellen"),
     "renew": gettext_lazy("Portero: vernieuw uw wachtwoord"),
+    # accounts.services.factors_reset: by the organisation's admin, or by the CIZ (for an org admin)
+    "factors_reset": gettext_lazy("Portero: uw inlogmethoden zijn hersteld, stel uw wachtwoord opnieuw in"),
+    "factors_reset_ciz": gettext_lazy("Portero: uw inlogmethoden zijn hersteld, stel uw wachtwoord opnieuw in"),
 }
 
 # A night after an import may warn tens of thousands: the accounts are read 500 at a time, and once a run has used

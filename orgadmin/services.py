@@ -15,6 +15,7 @@ from accounts import services as account_services
 from accounts.audit import audit_log
 from accounts.models import AuditEvent, User
 from accounts.services import users as account_users
+from accounts.services.factors_reset import factors_reset, factors_reset_refusal
 from orgadmin import selectors
 
 Action = AuditEvent.Action
@@ -133,4 +134,22 @@ def user_delete(*, admin: User, user: User, reason: str, request: HttpRequest | 
             "deletion_reason": {"before": "", "after": reason},
         },
     )
+    return user
+
+
+def user_factors_reset_refusal(*, admin: User, user: User) -> str | None:
+    """Why this admin may not reset this account's second factors (None: allowed); shown on the user's page and on
+    the confirmation page, and enforced again by user_factors_reset."""
+    return factors_reset_refusal(actor=admin, user=user)
+
+
+@transaction.atomic
+def user_factors_reset(*, admin: User, user: User, request: HttpRequest | None = None) -> User:
+    """'Inlogmethoden herstellen' (a lost phone or key): every second factor of an account of the admin's own
+    organisation removed, its sessions ended, the person mailed a set-password link to enrol again
+    (accounts.services.factors_reset). Not for the admin's own account."""
+    _same_organisation(admin=admin, user=user)
+    if not admin.is_active:
+        raise PermissionDenied("beheer")
+    factors_reset(user=user, actor=admin, request=request)
     return user

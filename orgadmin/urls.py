@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orgadmin import views
+from orgadmin import factor_views, views
 
 app_name = "orgadmin"
 urlpatterns = [
@@ -11,5 +11,10 @@ urlpatterns = [
     path("gebruiker/<str:username>/aangemaakt/", views.user_added, name="user_added"),
     path("gebruiker/<str:username>/verwijderen/", views.user_delete, name="user_delete"),
     path("gebruiker/<str:username>/verwijderd/", views.user_deleted, name="user_deleted"),
+    path(
+        "gebruiker/<str:username>/inlogmethoden-herstellen/",
+        factor_views.user_factors_reset,
+        name="user_factors_reset",
+    ),
     path("organisatie/", views.organisation, name="organisation"),
 ]

@@ -17,6 +17,7 @@ voorletters, tussenvoegsels or e-mail (User.search_text holds those six lower-ca
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import active_users
+from accounts.selectors import active_users, login_methods_by_user
 from orgadmin.models import UserSearch
 
 USERS_PER_PAGE = 25
@@ -44,12 +45,21 @@ DEFAULT_SORT = "inlognaam"
 class Column:
     """One column of 'Gebruikers'. The ordering is the ascending one and ends with the unique login name, so pages
     are stable; descending is its exact reverse. `values` are what a row shows of it (the template reads
-    row.<name>): a model field's name or an ORM expression."""
+    row.<name>): a model field's name or an ORM expression.
+
+    A column without an ordering is not sortable, and its header is no link. Its value may come from `page_values`
+    instead: a function of the ids of the page's rows (at most USERS_PER_PAGE) to the value of each, stored in the
+    row under the column's key. It is read once per page, after the search, on both paths."""
 
     key: str
     label: Any
     ordering: tuple[OrderBy, ...]
     values: dict[str, Any]
+    page_values: Callable[[list[int]], dict[int, Any]] | None = None
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.ordering)
 
 
 def user_remark_expression():
@@ -93,6 +103,8 @@ def columns(language: str | None = None) -> tuple[Column, ...]:
             (F("last_login").asc(nulls_first=True), login_name),
             {"last_login": "last_login"},
         ),
+        # The kinds of second factor (never a secret), read for the page's rows only: one query per device model.
+        Column("inlogmethoden", gettext_lazy("Inlogmethoden"), (), {}, page_values=login_methods_by_user),
         Column(
             "opmerking",
             gettext_lazy("Opmerking"),
@@ -106,10 +118,14 @@ def current_columns() -> tuple[Column, ...]:
     return columns(get_language())
 
 
+def sortable_columns() -> tuple[Column, ...]:
+    return tuple(column for column in current_columns() if column.sortable)
+
+
 def parse_sort(sort: str) -> tuple[str, bool]:
     """The column key and direction of a sort parameter ('naam', '-laatste_inlog'); anything else is the default."""
     key = sort.lstrip("-")
-    if key not in {column.key for column in current_columns()}:
+    if key not in {column.key for column in sortable_columns()}:
         return DEFAULT_SORT, False
     return key, sort.startswith("-")
 
@@ -253,7 +269,7 @@ def _compiled_sql(vendor: str, language: str | None) -> _CompiledSql:
         if found:
             converters.append((position, expression, found))
     order = {}
-    for column in current_columns():
+    for column in sortable_columns():
         for sort in (column.key, f"-{column.key}"):
             compiled = [compiler.compile(o.resolve_expression(query)) for o in ordering(sort)]
             order[sort] = (", ".join(sql for sql, _ in compiled), tuple(p for _, ps in compiled for p in ps))
@@ -374,4 +390,18 @@ def user_list_page(
     `search` is user_list, or reference_user_list to read the same page the plain ORM way."""
     found = search(admin=admin, query=query, show_deleted=show_deleted, sort=sort)
     paginator = CountedPaginator(found.users, USERS_PER_PAGE, count=found.count)
-    return paginator.get_page(page_number), found
+    page = paginator.get_page(page_number)
+    page_values_add(page.object_list)
+    return page, found
+
+
+def page_values_add(rows: list[UserRow]) -> None:
+    """Each page-read column's value (Column.page_values) into the rows of one page; nothing read for no rows."""
+    ids = [row["pk"] for row in rows]
+    if not ids:
+        return
+    for column in current_columns():
+        if column.page_values is not None:
+            values = column.page_values(ids)
+            for row in rows:
+                row[column.key] = values.get(row["pk"])

@@ -61,7 +61,8 @@ def user_detail_url() -> Callable[[str], str]:
 
 
 def _sort_columns(sort: str) -> list[dict]:
-    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for."""
+    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for (none
+    for a column that is not sortable)."""
     current, descending = parse_sort(sort)
     columns = []
     for column in current_columns():
@@ -70,6 +71,7 @@ def _sort_columns(sort: str) -> list[dict]:
             {
                 "key": column.key,
                 "label": column.label,
+                "sortable": column.sortable,
                 "aria_sort": direction,
                 "next_sort": f"-{column.key}" if direction == "ascending" else column.key,
             }
@@ -150,8 +152,13 @@ def user_detail(request, username):
         else:
             messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect("orgadmin:user_detail", username=target.username)
-    refusal = services.user_delete_refusal(admin=request.user, user=target)
-    return render(request, "orgadmin/user_form.html", {"form": form, "target": target, "delete_refusal": refusal})
+    context = {
+        "form": form,
+        "target": target,
+        "delete_refusal": services.user_delete_refusal(admin=request.user, user=target),
+        "factors_reset_refusal": services.user_factors_reset_refusal(admin=request.user, user=target),
+    }
+    return render(request, "orgadmin/user_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

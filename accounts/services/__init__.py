@@ -8,6 +8,7 @@ import `accounts.services` as one. New code imports from the submodule that owns
 - passwords: set-password links, setting a password, the expiry warning's mark
 - login: may this person log in now, the limits on failed logins, a completed login
 - sessions: idle timeout, absolute lifetime, ending every session
+- factors_reset: 'Inlogmethoden herstellen', every second factor removed and the account enrolled again
 - jobs: the nightly jobs (idle deactivation, password expiry, expired sessions)
 - demo: the local demo's accounts and dates
 

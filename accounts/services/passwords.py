@@ -83,13 +83,10 @@ def password_set(
     from accounts.tasks import send_password_set_mail
 
     password_validation.validate_password(raw_password, user)
-    case = PASSWORD_FIRST if not user.has_usable_password() else str(via)
-    if user.has_usable_password():
-        PasswordHistory.objects.create(user=user, password=user.password)
-        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
-            settings.PORTERO_PASSWORD_HISTORY :
-        ]
-        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    # An account whose password was taken away (accounts.services.factors_reset) has had one: not its first.
+    first = not user.has_usable_password() and not PasswordHistory.objects.filter(user=user).exists()
+    case = PASSWORD_FIRST if first else str(via)
+    password_history_keep(user=user)
     user.set_password(raw_password)
     user.password_changed_at = timezone.now()
     user.password_expired_at = None
@@ -106,6 +103,16 @@ def password_set(
     audit_log(Action.PASSWORD_SET, actor=user, target=user, request=request)
     at = user.password_changed_at.isoformat()
     transaction.on_commit(lambda: send_password_set_mail.delay(user.pk, case, at))
+
+
+def password_history_keep(*, user: User) -> None:
+    """The account's current password, if it has one, goes into its history (the last PORTERO_PASSWORD_HISTORY),
+    which a new password may not repeat; called before the password is replaced or taken away."""
+    if not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[settings.PORTERO_PASSWORD_HISTORY :]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 def password_renewal_request(*, user: User, request: HttpRequest | None = None) -> bool:

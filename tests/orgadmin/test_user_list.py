@@ -172,7 +172,7 @@ def test_each_row_shows_name_dutch_time_of_the_last_login_and_escapes_every_valu
     html = admin_client.get(LIST, {"zoeken": "rij"}).content.decode()
     assert (
         '<tr><td><a href="/beheer/gebruiker/rij1/">rij1</a></td><td>Vries, &lt;b&gt;Jan&lt;/b&gt; de</td>'
-        "<td>01-07-2026 12:05</td><td></td></tr>"
+        "<td>01-07-2026 12:05</td><td>Sms</td><td></td></tr>"
     ) in html
     assert "<td>O&#x27;Neil &amp; Zn, Els</td><td>Nog niet ingelogd</td>" in html
 

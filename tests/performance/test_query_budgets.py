@@ -10,6 +10,7 @@ client search itself (tests/aanvragen/test_client_lookup.py)."""
 from dataclasses import dataclass
 from datetime import date
 
+import django_otp
 import pytest
 
 from aanvragen.choices import ConsentGivenBy, ConsentKind
@@ -17,12 +18,15 @@ from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
 from aanvragen.services.clients import consent_record
 from aanvragen.views import SESSION_BSN
 from accounts.models import User
+from accounts.selectors import LOGIN_METHOD_LABELS
 from tests.aanvragen.helpers import STEP_DATA, submitted_aanvraag
 from tests.conftest import login_client
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 BSN = STEP_DATA["client"]["client_bsn"]
+# The device models whose kinds the beheer user list shows (accounts.selectors.login_methods_by_user).
+LOGIN_METHOD_MODELS = len([m for m in django_otp.device_classes() if m._meta.label_lower in LOGIN_METHOD_LABELS])
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,13 @@ PAGES = [
     Page("beheer: gebruiker", "admin", "/beheer/gebruiker/{username}/", 8),
     Page("beheer: nieuwe gebruiker", "admin", "/beheer/gebruikers/nieuw/", 6),
     Page("beheer: organisatie", "admin", "/beheer/organisatie/", 8),
-    Page("beheer: gebruikers zoeken 'a' op naam", "admin", "/beheer/gebruikers/?zoeken=a&sort=naam", 8),
+    # The search and its page, plus the column 'Inlogmethoden': one query per device model it reads.
+    Page(
+        "beheer: gebruikers zoeken 'a' op naam",
+        "admin",
+        "/beheer/gebruikers/?zoeken=a&sort=naam",
+        5 + LOGIN_METHOD_MODELS,
+    ),
     Page("aanvraag: home", "user", "/", 7),
     Page("aanvraag: cliënt zoeken", "user", "/clienten/zoeken/", 7),
     Page("aanvraag: cliëntgegevens met toestemming", "user", "/clienten/gegevens/", 18),

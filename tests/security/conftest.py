@@ -5,6 +5,7 @@ that must never appear in a response to anyone of A."""
 from dataclasses import dataclass
 from datetime import date
 
+import django_otp
 import pytest
 
 from aanvragen.choices import ConsentGivenBy, ConsentKind
@@ -42,6 +43,12 @@ class WorldB:
         fields = [f.attname for f in User._meta.concrete_fields if f.attname != "password_link_sent_at"]
         return {
             "users": list(users.values(*fields)),
+            # every second factor of B's accounts, of every device model ('Inlogmethoden herstellen')
+            "devices": sorted(
+                (device._meta.label_lower, device.pk, device.user_id, device.confirmed)
+                for user in users
+                for device in django_otp.devices_for_user(user, confirmed=None)
+            ),
             "aanvragen": list(Aanvraag.objects.filter(organisation=self.admin.organisation).order_by("pk").values()),
             "bijlagen": list(Bijlage.objects.filter(aanvraag__organisation=self.admin.organisation).values()),
         }
