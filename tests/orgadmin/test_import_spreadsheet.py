@@ -26,7 +26,7 @@ def test_csv_in_utf8_and_windows_1252_with_either_separator(encoding, delimiter)
 
 
 def test_columns_in_any_order_and_spelling_optional_columns_may_be_missing():
-    content = "E-mailadres;Achternaam;VOORNAAM;Voorletters\nk.b@zorg-a.nl;Bos;Kim;K.\n".encode()
+    content = b"E-mailadres;Achternaam;VOORNAAM;Voorletters\nk.b@zorg-a.nl;Bos;Kim;K.\n"
     (row,) = cells(content)
     assert row == {
         "initials": "K.", "name_prefix": "", "first_name": "Kim", "last_name": "Bos",
