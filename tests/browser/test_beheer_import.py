@@ -16,11 +16,13 @@ from tests.orgadmin.import_files import csv_bytes, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+GENERIC = "E-mailadres: Gebruik een persoonlijk werk-e-mailadres, geen algemeen adres zoals info@zorg-a.nl."
+OUTSIDE = "E-mailadres: Het e-mailadres moet binnen het domein van uw organisatie vallen (zorg-a.nl)."
 BAD = {
-    5: ({"e-mail": "info@zorg-a.nl"}, "E-mailadres: Gebruik een persoonlijk werk-e-mailadres, geen algemeen adres zoals info@zorg-a.nl."),
-    12: ({"e-mail": "kees@gmail.com"}, "E-mailadres: Het e-mailadres moet binnen het domein van uw organisatie vallen (zorg-a.nl)."),
+    5: ({"e-mail": "info@zorg-a.nl"}, GENERIC),
+    12: ({"e-mail": "kees@gmail.com"}, OUTSIDE),
     20: ({"mobiel nummer": "020 1234567"}, "Mobiel nummer: Dit is geen mobiel nummer."),
-}  # fmt: skip
+}
 
 
 def the_file(tmp_path):
