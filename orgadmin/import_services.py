@@ -286,7 +286,7 @@ def welcomes_send(*, import_id: int, limit: int) -> bool:
     with _at_admins_address(user_import):
         for row_id in ids:
             with transaction.atomic():
-                row = UserImportRow.objects.select_for_update().select_related("user").get(pk=row_id)
+                row = UserImportRow.objects.select_for_update(of=("self",)).select_related("user").get(pk=row_id)
                 if row.welcome_sent_at is not None:
                     continue
                 if row.user.is_active:

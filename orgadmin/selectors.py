@@ -2,6 +2,7 @@
 search is orgadmin.user_search."""
 
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organisation, User
@@ -36,8 +37,9 @@ def active_user_by_email(*, admin: User, email: str) -> User | None:
     """The active user of the admin's organisation with this e-mail address (any case): whom an import's row changes."""
     if not email:
         return None
-    users = User.objects.select_related("organisation").filter(active_users(), organisation_id=admin.organisation_id)
-    return users.filter(email__iexact=email.strip()).order_by("pk").first()
+    users = User.objects.select_related("organisation").alias(email_lower=Lower("email"))
+    users = users.filter(active_users(), email_lower=email.strip().lower(), organisation_id=admin.organisation_id)
+    return users.order_by("pk").first()  # lower(email) among active accounts: the unique index's expression
 
 
 def import_for_admin(*, admin: User, import_id: int) -> UserImport:
