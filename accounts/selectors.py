@@ -7,6 +7,7 @@ import django_otp
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -48,7 +49,9 @@ def domain_allowed(*, organisation: Organisation, domain: str) -> bool:
 
 
 def active_user_with_email(*, email: str, exclude_user: User | None = None) -> User | None:
-    users = User.objects.filter(active_users(), email__iexact=email)
+    """The active account with this address in any case: lower(email) among active accounts, the expression and
+    condition of the unique index user_unique_email_among_active, so PostgreSQL reads that index, not the table."""
+    users = User.objects.alias(email_lower=Lower("email")).filter(active_users(), email_lower=(email or "").lower())
     if exclude_user is not None:
         users = users.exclude(pk=exclude_user.pk)
     return users.first()

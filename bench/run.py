@@ -688,6 +688,81 @@ def measure_bsn(ids: dict, *, repeat: int) -> list[dict]:
     return results
 
 
+# --- 8: import of users ---------------------------------------------------------------------------------------
+
+IMPORT_ROWS = 10_000
+
+
+def measure_import(*, timeout: float = 1800) -> dict:
+    """'Gebruikers importeren' of a 10,000-row CSV file into a new organisation, through a real Celery worker on
+    Redis (solo pool): the dry run, the import after the confirmation, and the welcome mails (the rate raised, so
+    the throttle does not set the time; the worker's mails go to Django's dummy backend). Polls the database."""
+    from django.db import connection
+
+    from accounts.models import EmailDomain, Organisation
+    from accounts.services import user_create
+    from orgadmin import import_services, selectors
+    from orgadmin.models import UserImport
+
+    stamp = f"{time.time_ns() % 10**8:08d}"
+    domain = f"import{stamp}.example.nl"
+    organisation = Organisation.objects.create(name=f"Bench import {stamp}", agb_code="12345678", kvk_number=stamp)
+    EmailDomain.objects.create(organisation=organisation, domain=domain)
+    admin = user_create(organisation=organisation, initials="B.", first_name="Bench", last_name=f"Beheer{stamp}",
+                        email=f"beheer@{domain}", is_org_admin=True, send_welcome=False)  # fmt: skip
+    lines = ["voorletters;tussenvoegsels;voornaam;achternaam;e-mail;mobiel nummer;UZI-nummer"]
+    lines += [f"K.;van;Kees{i};Import{i};kees.import{i}@{domain};06 {20000000 + i};" for i in range(IMPORT_ROWS)]
+    content = ("\n".join(lines) + "\n").encode()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portero.settings", "PORTERO_USER_IMPORT_MAIL_RATE": "100000",
+           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}  # fmt: skip
+    worker = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-m", "celery", "-A", "portero", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench-import-{stamp}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def wait(condition) -> float:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the import did not finish in time")
+            connection.close()  # a fresh snapshot each poll
+            time.sleep(0.5)
+        return time.perf_counter()
+
+    try:
+        start = time.perf_counter()
+        user_import = import_services.import_create(admin=admin, file_name="bench.csv", content=content)
+        uploaded = time.perf_counter()
+        checked = wait(lambda: UserImport.objects.filter(pk=user_import.pk, status=UserImport.Status.READY).exists())
+        user_import.refresh_from_db()
+        confirmed = time.perf_counter()
+        import_services.import_confirm(admin=admin, user_import=user_import, accept_errors=False)
+        done = wait(lambda: UserImport.objects.filter(pk=user_import.pk, status=UserImport.Status.DONE).exists())
+        welcomed = wait(lambda: selectors.import_counts(user_import=user_import)["welcomes"] >= IMPORT_ROWS)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    counts = selectors.import_counts(user_import=user_import)
+    result = {
+        "rows": IMPORT_ROWS,
+        "upload_s": round(uploaded - start, 2),
+        "dry_run_s": round(checked - uploaded, 1),
+        "import_s": round(done - confirmed, 1),
+        "welcomes_s": round(welcomed - confirmed, 1),
+        "created": counts["outcome"]["created"],
+        "refused": counts["outcome"]["refused"],
+        "welcomes": counts["welcomes"],
+    }
+    result["rows_per_s"] = round(IMPORT_ROWS / result["import_s"]) if result["import_s"] else 0
+    log(
+        f"  import of {IMPORT_ROWS:,} rows: upload {result['upload_s']} s, dry run {result['dry_run_s']} s, import "
+        f"{result['import_s']} s ({result['rows_per_s']} rows/s), welcomes queued after {result['welcomes_s']} s; "
+        f"created {result['created']:,}, refused {result['refused']}"
+    )
+    return result
+
+
 # --- Report ---------------------------------------------------------------------------------------------------
 
 
@@ -803,6 +878,16 @@ def markdown(report: dict) -> str:
                 f"{row['p95_ms']} ms | by primary key p95 {reference['p95_ms']} ms | "
                 f"{row['p95_ms'] / reference['p95_ms']:.2f}× | p95 < 5 ms | {verdict(ok)} |"
             )
+    imported = report.get("import")
+    if imported:
+        i = imported
+        ok = i["created"] == i["rows"] and i["welcomes"] == i["rows"]
+        lines.append(
+            f"| 8 | import of {i['rows']:,} users (CSV) through a Celery worker on Redis | upload {i['upload_s']} s, "
+            f"dry run {i['dry_run_s']} s, import {i['import_s']} s ({i['rows_per_s']} rows/s), all welcomes queued "
+            f"{i['welcomes_s']} s after the confirmation | — | — | finishes, reports {i['rows']:,} created "
+            f"| {verdict(ok)} |"
+        )
     memory = report.get("memory")
     if memory:
         m = memory
@@ -845,7 +930,9 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.05, help="data size factor (1.0 = national; default 0.05)")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of the last run")
     parser.add_argument("--seed-only", action="store_true", help="seed, report the time, and stop")
-    parser.add_argument("--only", default="pages,search,jobs,retention,passwords,bsn,memory", help="comma-separated")
+    parser.add_argument(
+        "--only", default="pages,search,jobs,retention,passwords,bsn,import,memory", help="comma-separated"
+    )
     sizes = " (quick run / scale 1: {quick} / {full})"
     for option, kind, help_text in (
         ("--seconds", "seconds", "wrk duration per page per round"),
@@ -926,6 +1013,9 @@ def main() -> int:
     if "retention" in only:
         log("7. Retention:")
         report["retention"] = measure_retention()
+    if "import" in only:
+        log("8. Import of users:")
+        report["import"] = measure_import()
     if "pages" in only:
         log("1. Pages under gunicorn + wrk:")
         report["pages"] = measure_pages(ids, seconds=args.seconds, rounds=args.rounds)
@@ -935,7 +1025,7 @@ def main() -> int:
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     if args.merge:
         earlier = json.loads(args.merge.read_text())
-        for key in ("pages", "search", "jobs", "retention", "passwords", "bsn", "memory"):
+        for key in ("pages", "search", "jobs", "retention", "passwords", "bsn", "import", "memory"):
             if key not in report and key in earlier:
                 report[key] = earlier[key]
                 # A section the earlier run took from a run before it keeps naming that run.

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from aanvragen.validators import is_bsn_term
@@ -82,4 +84,36 @@ class UserDeleteForm(KiesChoicesMixin, forms.Form):
         label=_("Reden van verwijderen"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Vul de reden van verwijderen in.")},
+    )
+
+
+class UserImportForm(KiesChoicesMixin, forms.Form):
+    """'Gebruikers importeren': the file; its caps are checked before it is read (orgadmin.spreadsheet)."""
+
+    bestand = forms.FileField(
+        label=_("Bestand"),
+        help_text=_(
+            "Een CSV-bestand (gescheiden door ; of ,) of een Excel-bestand (.xlsx) met in de eerste rij de kolommen "
+            "voorletters, tussenvoegsels, voornaam, achternaam, e-mail, mobiel nummer en UZI-nummer."
+        ),
+        error_messages={"required": _("Kies een bestand."), "empty": _("Het bestand is leeg.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        limit = settings.PORTERO_USER_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("Het bestand is te groot: hoogstens %(size)s bytes.")
+                % {"size": number_format(limit, force_grouping=True)}
+            )
+        return upload
+
+
+class UserImportConfirmForm(forms.Form):
+    """'Importeren': with rows in error the admin ticks that only the good rows are imported."""
+
+    accept_errors = forms.BooleanField(
+        label=_("Ik begrijp dat de rijen met een fout niet worden geïmporteerd."), required=False
     )

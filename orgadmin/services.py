@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
@@ -28,24 +29,46 @@ def _same_organisation(*, admin: User, user: User) -> None:
         raise PermissionDenied("beheer")
 
 
-@transaction.atomic
-def user_add(*, admin: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
-    """'Nieuwe gebruiker toevoegen': a new account in the admin's organisation, with the welcome mail."""
+def user_add_refusal(*, admin: User) -> None:
+    """Raise PermissionDenied unless this admin may add accounts now: an active org admin of an open organisation."""
     if not admin.is_org_admin or admin.organisation_id is None:
         raise PermissionDenied("beheer")
     if account_selectors.organisation_closed(organisation=admin.organisation):
         raise PermissionDenied("organisatie gesloten")
-    fields = {name: data.get(name) or "" for name in EDITABLE_FIELDS}  # user_create reports errors per field
-    return account_services.user_create(organisation=admin.organisation, created_by=admin, request=request, **fields)
+
+
+def user_add_fields(data: dict[str, Any]) -> dict[str, str]:
+    return {name: data.get(name) or "" for name in EDITABLE_FIELDS}  # user_create reports errors per field
+
+
+def user_add_check(*, admin: User, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The errors user_add would raise for these data, per field, without writing (the import's dry run)."""
+    user_add_refusal(admin=admin)
+    return account_users.user_create_check(organisation=admin.organisation, **user_add_fields(data))
 
 
 @transaction.atomic
-def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
-    """Change an active account's data; the audit event records before and after of each changed field.
+def user_add(
+    *, admin: User, data: dict[str, Any], request: HttpRequest | None = None, send_welcome: bool = True
+) -> User:
+    """'Nieuwe gebruiker toevoegen': a new account in the admin's organisation, with the welcome mail (an import
+    passes send_welcome=False and sends the welcomes throttled, orgadmin.import_services)."""
+    user_add_refusal(admin=admin)
+    return account_services.user_create(
+        organisation=admin.organisation,
+        created_by=admin,
+        request=request,
+        send_welcome=send_welcome,
+        **user_add_fields(data),
+    )
 
-    A new mobile number gets a new SMS device (accounts.services.user_set_mobile). Two saves racing for the
-    same e-mail address end in the form error, decided by the database constraint.
-    """
+
+def user_update_check(
+    *, admin: User, user: User, data: dict[str, Any]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, str]], PhoneNumber | None]:
+    """The rules of a change of an active account, without writing: the errors per field, the changes (before and
+    after of each changed field) and the parsed mobile number. The user's fields are set to the new values in
+    memory (user_update saves them)."""
     _same_organisation(admin=admin, user=user)
     if not user.is_active:
         raise ValidationError(_("Een verwijderd of inactief account kan niet meer worden gewijzigd."))
@@ -65,11 +88,22 @@ def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpR
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
     changes = {
         name: {"before": before[name], "after": after[name]} for name in EDITABLE_FIELDS if before[name] != after[name]
     }
+    return errors, changes, mobile
+
+
+@transaction.atomic
+def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpRequest | None = None) -> User:
+    """Change an active account's data; the audit event records before and after of each changed field.
+
+    A new mobile number gets a new SMS device (accounts.services.user_set_mobile). Two saves racing for the
+    same e-mail address end in the form error, decided by the database constraint.
+    """
+    errors, changes, mobile = user_update_check(admin=admin, user=user, data=data)
+    if errors:
+        raise ValidationError(errors)
     if not changes:
         return user
     saved_fields = [name for name in changes if name != "mobile"]
@@ -80,7 +114,7 @@ def user_update(*, admin: User, user: User, data: dict[str, Any], request: HttpR
         account_services.user_set_mobile(user=user, mobile=mobile, actor=admin, request=request)
     audit_log(Action.USER_CHANGED, actor=admin, target=user, request=request, changes=changes)
     if "email" in changes:
-        account_services.email_changed_notify(user=user, old_email=before["email"], changed_by=admin)
+        account_services.email_changed_notify(user=user, old_email=changes["email"]["before"], changed_by=admin)
     return user
 
 

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from orgadmin import factor_views, views
+from orgadmin import factor_views, imports, views
 
 app_name = "orgadmin"
 urlpatterns = [
     path("", views.start, name="start"),
     path("gebruikers/", views.user_list, name="user_list"),
     path("gebruikers/nieuw/", views.user_add, name="user_add"),
+    path("gebruikers/importeren/", imports.import_upload, name="import_upload"),
+    path("gebruikers/importeren/<int:import_id>/", imports.import_detail, name="import_detail"),
+    path("gebruikers/importeren/<int:import_id>/bevestigen/", imports.import_confirm, name="import_confirm"),
+    path("gebruikers/importeren/<int:import_id>/rapport.csv", imports.import_report_csv, name="import_report_csv"),
     path("gebruiker/<str:username>/", views.user_detail, name="user_detail"),
     path("gebruiker/<str:username>/aangemaakt/", views.user_added, name="user_added"),
     path("gebruiker/<str:username>/verwijderen/", views.user_delete, name="user_delete"),

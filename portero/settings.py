@@ -381,14 +381,15 @@ elif PORTERO_PRIVATE_STORAGE == "s3":
         },
     }
 else:
-    raise ImproperlyConfigured(
-        f"PORTERO_PRIVATE_STORAGE={PORTERO_PRIVATE_STORAGE!r} is unknown; choose filesystem or s3."
-    )
+    raise ImproperlyConfigured(f"PORTERO_PRIVATE_STORAGE={PORTERO_PRIVATE_STORAGE!r} is unknown: filesystem or s3.")
 
 # --- Aanvragen ----------------------------------------------------------------------------------
 # A consent declared by an organisation is reused this many days after the form was signed.
 PORTERO_CONSENT_VALID_DAYS = env_int("PORTERO_CONSENT_VALID_DAYS", 365)
 PORTERO_ATTACHMENT_MAX_BYTES = env_int("PORTERO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+PORTERO_USER_IMPORT_MAX_BYTES = env_int("PORTERO_USER_IMPORT_MAX_BYTES", 5 * 1024 * 1024)  # 'Gebruikers importeren'
+PORTERO_USER_IMPORT_MAX_ROWS = env_int("PORTERO_USER_IMPORT_MAX_ROWS", 10_000)  # users per file
+PORTERO_USER_IMPORT_MAIL_RATE = env_int("PORTERO_USER_IMPORT_MAIL_RATE", 600)  # welcome mails per minute, batched
 # Attachments hold medical data: stored outside MEDIA_ROOT, never served under a public URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # Decision terms of a Wlz application: 6 weeks, 2 weeks under 'bijzondere omstandigheden'.

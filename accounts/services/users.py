@@ -129,9 +129,11 @@ def user_create(
     created_by: User | None = None,
     request: HttpRequest | None = None,
     username: str | None = None,
+    send_welcome: bool = True,
 ) -> User:
     """Create an account of an organisation with an unusable password and mail it a welcome with a set-password
-    link. The login name is generated (login_name_generate) unless given (the local demo's fixed names)."""
+    link. The login name is generated (login_name_generate) unless given (the local demo's fixed names).
+    send_welcome=False: the caller sends the welcome later (password_link_send, purpose 'welcome')."""
     return _account_create(
         organisation=organisation,
         fields={"initials": initials, "first_name": first_name, "name_prefix": name_prefix, "last_name": last_name},
@@ -142,7 +144,36 @@ def user_create(
         created_by=created_by,
         request=request,
         username=username,
+        send_welcome=send_welcome,
     )
+
+
+def user_create_check(
+    *,
+    organisation: Organisation,
+    initials: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    name_prefix: str = "",
+    mobile: str | PhoneNumber | None = None,
+    uzi_number: str = "",
+) -> dict[str, list[str]]:
+    """The errors user_create would raise for these data, per field, without writing (an import's dry run): the
+    same e-mail and mobile rules (contact_validate) and the same model validation of the account's fields."""
+    errors, email, number = contact_validate(organisation=organisation, email=email, mobile=mobile)
+    fields = _name_fields(initials=initials, first_name=first_name, name_prefix=name_prefix, last_name=last_name)
+    user = User(organisation=organisation, email=email or "", uzi_number=uzi_number.strip(), **fields)
+    try:
+        user.full_clean(exclude=["username", "password", "email", "mobile"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _name_fields(**fields: str) -> dict[str, str]:
+    return {name: (value or "").strip() for name, value in fields.items()}
 
 
 def staff_create(
@@ -185,11 +216,12 @@ def _account_create(
     created_by: User | None,
     request: HttpRequest | None,
     username: str | None,
+    send_welcome: bool = True,
 ) -> User:
     errors, email, number = contact_validate(organisation=organisation, email=email, mobile=mobile)
     if errors:
         raise ValidationError(errors)
-    fields = {name: value.strip() for name, value in fields.items()}
+    fields = _name_fields(**fields)
     for _attempt in range(5):
         try:
             with email_clash_as_form_error():
@@ -222,7 +254,8 @@ def _account_create(
     created = {field: str(getattr(user, field)) for field in _CREATED_FIELDS}
     role = {"is_staff": True} if is_staff else {"is_org_admin": is_org_admin}
     audit_log(Action.USER_CREATED, actor=created_by, target=user, request=request, **role, **created)
-    password_link_send(user=user, purpose="welcome", request=request)
+    if send_welcome:
+        password_link_send(user=user, purpose="welcome", request=request)
     return user
 
 

@@ -13,6 +13,7 @@ from aanvragen.models import Aanvraag, Bijlage
 from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create
 from aanvragen.services.clients import consent_record
 from accounts.models import User
+from orgadmin.models import UserImport, UserImportRow
 from tests.aanvragen.helpers import submitted_aanvraag
 from tests.factories import UserFactory
 
@@ -30,6 +31,7 @@ class WorldB:
     partnerverblijf_concept: Aanvraag
     bijlage: Bijlage
     target: Aanvraag | None = None  # which of B's applications the sweep aims at
+    user_import: UserImport | None = None  # B's admin's import of users, done, its row naming B's user
 
     @property
     def applications(self) -> tuple[Aanvraag, ...]:
@@ -51,6 +53,7 @@ class WorldB:
             ),
             "aanvragen": list(Aanvraag.objects.filter(organisation=self.admin.organisation).order_by("pk").values()),
             "bijlagen": list(Bijlage.objects.filter(aanvraag__organisation=self.admin.organisation).values()),
+            "imports": list(UserImport.objects.filter(organisation=self.admin.organisation).values()),
         }
 
 
@@ -75,8 +78,20 @@ def world_b(admin_b):
     aanvraag_concept_save(aanvraag=wzd, values={"client_bsn": B_CLIENT_BSN, "instelling_naam": "Quaadvliet"})
     partner = aanvraag_create(user=user, soort="partnerverblijf")
     aanvraag_concept_save(aanvraag=partner, values={"partner_last_name": "Quaadvliet"})
+    user_import = UserImport.objects.create(
+        organisation=admin_b.organisation,
+        created_by=admin_b,
+        file_name="Zwartkruis.csv",
+        file_sha256="0" * 64,
+        row_count=1,
+        status=UserImport.Status.DONE,
+    )
+    UserImportRow.objects.create(
+        user_import=user_import, number=2, data={"last_name": "Zwartkruis"}, plan="unchanged", outcome="unchanged"
+    )
     return WorldB(
         admin=admin_b,
+        user_import=user_import,
         user=user,
         submitted=submitted,
         concept=concept,

@@ -41,6 +41,7 @@ def walk(resolver, prefix="", namespace=""):
 PARAMETERS = {
     "pk": lambda b: b.target.pk,  # each of B's applications in turn: submitted, concepts of every kind
     "bijlage_pk": lambda b: b.bijlage.pk,
+    "import_id": lambda b: b.user_import.pk,
     "username": lambda b: b.admin.username,
     "step": lambda b: flow_for(b.target).steps[0].slug,
     "kind": lambda b: ConsentKind.NAW_INZIEN.value,
