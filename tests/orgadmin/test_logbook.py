@@ -238,3 +238,17 @@ def test_the_page_is_read_through_the_organisation_index_newest_first(admin_a):
             cursor.execute(f"EXPLAIN {sql}", params)  # noqa: S608 - the ORM's own SQL
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "audit_org_created_idx" in plan and "Sort" not in plan  # the index's order is the page's
+
+
+def test_the_count_stops_at_its_limit_and_says_so(admin_client, admin_a, user_a, monkeypatch):
+    from orgadmin import logbook
+
+    monkeypatch.setattr(logbook, "EVENTS_LIMIT", 60)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(action="password_set", actor=user_a, target=user_a, organisation_id=user_a.organisation_id)
+        for _i in range(70)
+    )
+    first = admin_client.get(LOGBOOK)
+    assert "Meer dan 60 gebeurtenissen gevonden." in first.content.decode() and len(rows(first)) == 50
+    assert len(rows(admin_client.get(LOGBOOK, {"pagina": 2}))) == 10
+    assert len(rows(admin_client.get(LOGBOOK, {"pagina": 3}))) == 10  # no page beyond the limit: the last one
