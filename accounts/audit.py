@@ -50,6 +50,8 @@ class Action(models.TextChoices):
     USER_DELETED = "user_deleted", _("account verwijderd")
     USER_DEACTIVATED = "user_deactivated", _("account inactief gemaakt")
     ORGANISATION_CHANGED = "organisation_changed", _("organisatie gewijzigd")
+    # The beheer user list exported (orgadmin/export.py), with the format and the search and filter it had.
+    USERS_EXPORTED = "users_exported", _("gebruikerslijst geëxporteerd")
     # Lifted by accounts.services.organisation_suspension_lift; the suspension itself is an aanvragen action.
     ORGANISATION_SUSPENSION_LIFTED = "organisation_suspension_lifted", _("opschorting organisatie opgeheven")
     # One per run of accounts.services.retention, with the count per kind of data.
@@ -139,7 +141,10 @@ class AuditEvent(models.Model):
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditlog")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target", "-created_at"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target", "-created_at"], name="audit_target_idx"),
+            models.Index(fields=["organisation", "-created_at", "-id"], name="audit_org_created_idx"),
+        ]
 
     def __str__(self) -> str:
         # The admin shows this as the page title: in Amsterdam time, as the list shows created_at.

@@ -766,6 +766,61 @@ def measure_import(*, timeout: float = 1800) -> dict:
 # --- Report ---------------------------------------------------------------------------------------------------
 
 
+# --- 8: export of the user list -------------------------------------------------------------------------------
+
+
+def measure_export(ids: dict) -> list[dict]:
+    """'Exporteren' of the 50,000-account organisation (every account, deleted ones too), CSV and XLSX, each from a
+    fresh single gunicorn worker: the time to the last byte, and the worker's peak memory (VmHWM) against its RSS
+    after a warm-up page. The body is read as it streams and counted, never kept."""
+    import http.client
+
+    results = []
+    for file_format in ("csv", "xlsx"):
+        server = Gunicorn(workers=1)
+        try:
+            cookie = session_cookie(ids["admin"])
+            status, _body = fetch(server.base + "/beheer/gebruikers/?verwijderd=on", cookie)
+            if status != 200:
+                raise RuntimeError(f"export: the user list answered {status}")
+            (worker,) = server.worker_pids()
+            before = rss_mb(worker)
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+            started = time.perf_counter()
+            connection.request(
+                "GET", f"/beheer/gebruikers/exporteren/?formaat={file_format}&verwijderd=on", headers={"Cookie": cookie}
+            )
+            response = connection.getresponse()
+            first_byte, size, lines = None, 0, 0
+            while chunk := response.read1(256 * 1024):
+                first_byte = first_byte or time.perf_counter() - started
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+            seconds = time.perf_counter() - started
+            connection.close()
+            if response.status != 200:
+                raise RuntimeError(f"export {file_format}: answered {response.status}")
+            status_text = Path(f"/proc/{worker}/status").read_text()
+            peak = int(re.search(r"VmHWM:\s+(\d+) kB", status_text).group(1)) / 1024
+        finally:
+            server.stop()
+        result = {
+            "format": file_format,
+            "seconds": round(seconds, 2),
+            "first_byte_s": round(first_byte or 0, 3),
+            "bytes": size,
+            "rows": lines - 1 if file_format == "csv" else None,
+            "rss_before_mb": round(before, 1),
+            "peak_mb": round(peak, 1),
+        }
+        log(
+            f"  {file_format}: {size:,} bytes in {result['seconds']} s (first byte after {result['first_byte_s']} s), "
+            f"worker RSS {result['rss_before_mb']} MB before, peak {result['peak_mb']} MB"
+        )
+        results.append(result)
+    return results
+
+
 def verdict(ok: bool) -> str:
     return "✓" if ok else "✗"
 
@@ -899,6 +954,15 @@ def markdown(report: dict) -> str:
             f"({m['errors']} errors) | at start {m['rss_start_mb']} MB | {m['growth_second']:+.1%} | < 150 MB, "
             f"growth < 5% | {verdict(ok) if sized else 'not judged: the target is over 2 × 10,000 requests'} |"
         )
+    for export in report.get("export", []):
+        ok = export["peak_mb"] < t["rss_mb"]
+        rows = f"{export['rows']:,} rows, " if export["rows"] is not None else ""
+        lines.append(
+            f"| 9 | 'Exporteren' {export['format'].upper()}, the 50,000-account organisation with deleted ones, one "
+            f"gunicorn worker | {export['seconds']} s ({rows}{export['bytes']:,} bytes, first byte after "
+            f"{export['first_byte_s']} s), peak RSS {export['peak_mb']} MB | RSS before {export['rss_before_mb']} MB "
+            f"| +{export['peak_mb'] - export['rss_before_mb']:.1f} MB | peak < 150 MB | {verdict(ok)} |"
+        )
     if search:
         lines += [
             "",
@@ -931,7 +995,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of the last run")
     parser.add_argument("--seed-only", action="store_true", help="seed, report the time, and stop")
     parser.add_argument(
-        "--only", default="pages,search,jobs,retention,passwords,bsn,import,memory", help="comma-separated"
+        "--only",
+        default="pages,search,jobs,retention,passwords,bsn,import,memory,export",
+        help="comma-separated",
     )
     sizes = " (quick run / scale 1: {quick} / {full})"
     for option, kind, help_text in (
@@ -1022,10 +1088,13 @@ def main() -> int:
     if "memory" in only:
         log("6. Memory:")
         report["memory"] = measure_memory(ids, requests=args.memory_requests)
+    if "export" in only:
+        log("8. Export of the user list:")
+        report["export"] = measure_export(ids)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     if args.merge:
         earlier = json.loads(args.merge.read_text())
-        for key in ("pages", "search", "jobs", "retention", "passwords", "bsn", "import", "memory"):
+        for key in ("pages", "search", "jobs", "retention", "passwords", "bsn", "import", "memory", "export"):
             if key not in report and key in earlier:
                 report[key] = earlier[key]
                 # A section the earlier run took from a run before it keeps naming that run.

@@ -117,3 +117,77 @@ class UserImportConfirmForm(forms.Form):
     accept_errors = forms.BooleanField(
         label=_("Ik begrijp dat de rijen met een fout niet worden geïmporteerd."), required=False
     )
+
+
+def _date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+class LogbookFilterForm(forms.Form):
+    """'Logboek' filters. POSTed and redirected to a URL of ids, codes and dates only (orgadmin.logbook): the
+    login name or e-mail address typed in 'Gebruiker' becomes the account's id, and a BSN typed there is refused,
+    so neither personal text nor a BSN reaches a URL. `lookup` finds an account of the admin's organisation."""
+
+    gebruiker = forms.CharField(
+        label=_("Gebruiker"),
+        required=False,
+        max_length=254,
+        help_text=_("Inlognaam of e-mailadres van een gebruiker van uw organisatie."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    actie = forms.ChoiceField(label=_("Gebeurtenis"), required=False)
+    van = _date_field(_("Van"))
+    tot = _date_field(_("Tot en met"))
+    NO_BSN = _("Zoek op inlognaam of e-mailadres. Een BSN hoort hier niet.")
+    UNKNOWN = _("Uw organisatie heeft geen gebruiker met deze inlognaam of dit e-mailadres.")
+
+    def __init__(self, *args, actions=(), lookup=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actie"].choices = [("", _("Alle gebeurtenissen")), *actions]
+        self.lookup = lookup
+
+    def clean_gebruiker(self):
+        value = self.cleaned_data["gebruiker"].strip()
+        if not value:
+            return None
+        if is_bsn_term(value):
+            raise ValidationError(self.NO_BSN)
+        user = self.lookup(value) if self.lookup else None
+        if user is None:
+            raise ValidationError(self.UNKNOWN)
+        return user
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("van") and cleaned.get("tot") and cleaned["van"] > cleaned["tot"]:
+            self.add_error("tot", _("Deze datum ligt vóór de datum bij 'Van'."))
+        return cleaned
+
+    def url_query(self) -> dict:
+        """The filter as it goes into the URL: the account's id, the action's code, ISO dates."""
+        data = self.cleaned_data
+        query = {
+            "gebruiker": data["gebruiker"].pk if data["gebruiker"] else "",
+            "actie": data["actie"],
+            "van": data["van"].isoformat() if data["van"] else "",
+            "tot": data["tot"].isoformat() if data["tot"] else "",
+        }
+        return {name: value for name, value in query.items() if value}
+
+
+class LogbookQueryForm(forms.Form):
+    """The logbook's URL parameters, as LogbookFilterForm.url_query writes them."""
+
+    gebruiker = forms.IntegerField(required=False, min_value=1)
+    actie = forms.ChoiceField(required=False)
+    van = _date_field(_("Van"))
+    tot = _date_field(_("Tot en met"))
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actie"].choices = [("", ""), *actions]

@@ -1,11 +1,14 @@
 """Reads of the beheer site. Every object is looked up within the admin's own organisation. The user list's
 search is orgadmin.user_search."""
 
-from django.db.models import Count
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
 from accounts.selectors import active_users
 from orgadmin.models import UserImport, UserImportRow
 
@@ -71,3 +74,51 @@ def import_counts(*, user_import: UserImport) -> dict[str, dict[str, int]]:
 def import_rows(*, user_import: UserImport):
     """The rows of an import in file order, with the account each created or changed."""
     return UserImportRow.objects.filter(user_import=user_import).select_related("user").order_by("number")
+
+
+def user_by_login_or_email(*, admin: User, value: str) -> User | None:
+    """The admin's organisation's account with this login name or e-mail address (case-insensitive): the login
+    name first, then the active account with the address, then the one most recently created with it."""
+    users = User.objects.filter(organisation_id=admin.organisation_id)
+    found = users.filter(username__iexact=value).first()
+    if found is None:
+        found = (
+            users.filter(email__iexact=value)
+            .annotate(active=Case(When(active_users(), then=Value(1)), default=Value(0)))
+            .order_by("-active", "-date_joined", "-pk")
+            .first()
+        )
+    return found
+
+
+def user_of_organisation(*, admin: User, pk: int | None) -> User | None:
+    return User.objects.filter(organisation_id=admin.organisation_id, pk=pk).first() if pk else None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_events_for_admin(
+    *,
+    admin: User,
+    user_id: int | None = None,
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """'Logboek': the audit rows of the admin's own organisation, newest first. A row is the organisation's when
+    accounts.audit.audit_log gave it this organisation, which it does for every row about one of its accounts,
+    whoever wrote it (a CIZ staff member too), and for the organisation's own events; never another's. `user_id`:
+    the rows about that account or by it; the period in Dutch days, both ends included. Read through the index
+    audit_org_created_idx (organisation, -created_at, -id)."""
+    events = AuditEvent.objects.filter(organisation_id=admin.organisation_id)
+    if user_id:
+        events = events.filter(Q(target_id=user_id) | Q(actor_id=user_id))
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        events = events.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return events.select_related("actor", "target").order_by("-created_at", "-id")

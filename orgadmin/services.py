@@ -187,3 +187,22 @@ def user_factors_reset(*, admin: User, user: User, request: HttpRequest | None =
         raise PermissionDenied("beheer")
     factors_reset(user=user, actor=admin, request=request)
     return user
+
+
+@transaction.atomic
+def user_export_record(
+    *, admin: User, file_format: str, query: str, show_deleted: bool, request: HttpRequest | None = None
+) -> None:
+    """'Exporteren': the export of the user list is audited before its first row is sent, with the format and the
+    search and filter it was made of."""
+    if not admin.is_org_admin or admin.organisation_id is None:
+        raise PermissionDenied("beheer")
+    audit_log(
+        Action.USERS_EXPORTED,
+        actor=admin,
+        organisation=admin.organisation,
+        request=request,
+        format=file_format,
+        search=query,
+        show_deleted=show_deleted,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orgadmin import factor_views, imports, views
+from orgadmin import export, factor_views, imports, logbook, views
 
 app_name = "orgadmin"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("gebruikers/importeren/<int:import_id>/", imports.import_detail, name="import_detail"),
     path("gebruikers/importeren/<int:import_id>/bevestigen/", imports.import_confirm, name="import_confirm"),
     path("gebruikers/importeren/<int:import_id>/rapport.csv", imports.import_report_csv, name="import_report_csv"),
+    path("gebruikers/exporteren/", export.user_export, name="user_export"),
+    path("logboek/", logbook.logbook, name="logbook"),
     path("gebruiker/<str:username>/", views.user_detail, name="user_detail"),
     path("gebruiker/<str:username>/aangemaakt/", views.user_added, name="user_added"),
     path("gebruiker/<str:username>/verwijderen/", views.user_delete, name="user_delete"),

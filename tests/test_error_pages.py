@@ -26,7 +26,7 @@ def render_403(rf, user, path, reason):
 @pytest.mark.django_db
 def test_an_org_admin_on_a_beheer_page_keeps_the_beheer_menu(rf, admin_a):
     _html, links = render_403(rf, admin_a, "/beheer/gebruikers/nieuw/", "organisatie gesloten")
-    assert links == ["Start", "Gebruikers", "Organisatie", "Naar Portero aanvragen"]
+    assert links == ["Start", "Gebruikers", "Organisatie", "Logboek", "Naar Portero aanvragen"]
 
 
 @pytest.mark.django_db

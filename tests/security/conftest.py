@@ -12,7 +12,8 @@ from aanvragen.choices import ConsentGivenBy, ConsentKind
 from aanvragen.models import Aanvraag, Bijlage
 from aanvragen.services.aanvraag import aanvraag_concept_save, aanvraag_create
 from aanvragen.services.clients import consent_record
-from accounts.models import User
+from accounts.audit import audit_log
+from accounts.models import AuditEvent, User
 from orgadmin.models import UserImport, UserImportRow
 from tests.aanvragen.helpers import submitted_aanvraag
 from tests.factories import UserFactory
@@ -60,6 +61,13 @@ class WorldB:
 @pytest.fixture
 def world_b(admin_b):
     user = UserFactory(organisation=admin_b.organisation, username="zwartkruisb", last_name="Zwartkruis")
+    # B's own logbook (beheer 'Logboek'): a change by B's admin, with B's markers in its old and new values
+    audit_log(
+        AuditEvent.Action.USER_CHANGED,
+        actor=admin_b,
+        target=user,
+        changes={"last_name": {"before": "Quaadvliet", "after": "Zwartkruis"}},
+    )
     for kind in ConsentKind.values:
         consent_record(
             user=user,

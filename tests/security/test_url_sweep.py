@@ -55,6 +55,21 @@ PARAMETERS = {
 }
 
 
+# Pages whose query parameters name records: each also asked with B's ids and B's search words there.
+QUERIES = {
+    "orgadmin:logbook": lambda b: [
+        f"?gebruiker={b.user.pk}",
+        f"?gebruiker={b.admin.pk}&actie=user_changed",
+        "?actie=user_changed&van=2000-01-01&tot=2100-01-01",
+    ],
+    "orgadmin:user_export": lambda b: [
+        "?formaat=csv&verwijderd=on",
+        f"?formaat=xlsx&zoeken={b.user.username}&verwijderd=on",
+        "?formaat=csv&zoeken=Zwartkruis",
+    ],
+}
+
+
 def concrete(route: str, world) -> str:
     def fill(match):
         name = match.group("name") or match.group("rname")
@@ -116,6 +131,20 @@ def test_organisation_a_gets_nothing_of_b(client, world_b, request, persona, nam
                 assert response.status_code == 302, (method, url, response.status_code)
             elif takes_b_record and name not in PUBLIC:
                 assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+    assert world_b.snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["user_a", "admin_a"])
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_organisation_a_gets_nothing_of_b_through_query_parameters(client, world_b, request, persona, name):
+    login_client(client, request.getfixturevalue(persona))
+    (route,) = [route for found, route in walk(get_resolver()) if found == name]
+    before = world_b.snapshot()
+    for query in QUERIES[name](world_b):
+        url = concrete(route, world_b) + query
+        for _method, response in requests(client, url):
+            assert_nothing_of_b(response, url)
+            assert response.status_code in (200, 302, 403, 405), (url, response.status_code)
     assert world_b.snapshot() == before
 
 

@@ -1,0 +1,155 @@
+"""'Logboek' of the beheer site: the organisation's own audit trail (orgadmin.selectors.audit_events_for_admin).
+
+Generic over the actions every app declares in its audit module (accounts.audit.action_choices): a new action
+shows up here with its label, its changed fields as old → new (a detail `changes` of {field: {before, after}}, or
+the pair `before` / `after`) and its other plain details. Nothing that looks like a secret is shown (a key naming
+a password, token, code, key, hash or BSN), and a BSN in any shown value is masked.
+
+The filter is POSTed and redirected to a URL of ids, action codes and ISO dates (orgadmin.forms.LogbookFilterForm):
+no typed text of a person and no BSN in a URL.
+"""
+
+import re
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from aanvragen.services.clients import bsn_mask
+from aanvragen.validators import bsn_is_valid
+from accounts.audit import action_choices
+from accounts.models import AuditEvent, Organisation, User
+from orgadmin import selectors
+from orgadmin.decorators import org_admin_required
+from orgadmin.forms import LogbookFilterForm, LogbookQueryForm
+from orgadmin.user_search import CountedPaginator
+
+EVENTS_PER_PAGE = 50
+# The count stops here (200 pages): an organisation of 50,000 accounts logs in tens of thousands of times a day, and
+# counting years of its rows for every page would read them all. Beyond this the page says to narrow the filter.
+EVENTS_LIMIT = 10_000
+_SECRET = re.compile(r"pass|wachtwoord|token|code|secret|key|otp|hash|bsn|pin\b", re.IGNORECASE)
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def _actions() -> list[tuple[str, str]]:
+    return sorted(((value, str(label)) for value, label in action_choices()), key=lambda choice: choice[1].lower())
+
+
+def _label(key: str) -> str:
+    for model in (User, Organisation):
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return key.replace("_", " ")
+
+
+def _shown(value: Any) -> str:
+    """A detail's value as text, any BSN in it masked."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, list | tuple):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{key}: {item}" for key, item in value.items() if not _SECRET.search(str(key)))
+    else:
+        text = str(value)
+    return _NINE_DIGITS.sub(lambda m: bsn_mask(m.group(0)) if bsn_is_valid(m.group(0)) else m.group(0), text)
+
+
+def changes_of(detail: dict) -> list[tuple[str, str, str]]:
+    """(field, old, new) of each changed field the detail names, secrets left out."""
+    pairs = {}
+    changes = detail.get("changes")
+    if isinstance(changes, dict):
+        for key, change in changes.items():
+            if isinstance(change, dict):
+                pairs[key] = (change.get("before"), change.get("after"))
+    before, after = detail.get("before"), detail.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in {**before, **after}:
+            pairs[key] = (before.get(key), after.get(key))
+    return [(_label(key), _shown(old), _shown(new)) for key, (old, new) in pairs.items() if not _SECRET.search(key)]
+
+
+def details_of(detail: dict) -> list[tuple[str, str]]:
+    """The detail's other entries (a purpose, a step, counts), secrets left out."""
+    return [
+        (_label(key), _shown(value))
+        for key, value in detail.items()
+        if key not in ("changes", "before", "after") and not _SECRET.search(key)
+    ]
+
+
+def person(user: User | None, organisation_id: int) -> str:
+    """Who an account is in this organisation's logbook: its name and login name; CIZ staff only as such."""
+    if user is None:
+        return _("Niet vastgelegd")
+    if user.organisation_id == organisation_id:
+        name = f"{user.first_name} {user.name_prefix} {user.last_name}".replace("  ", " ").strip()
+        return f"{name} ({user.username})"
+    if user.organisation_id is None:
+        return _("CIZ-medewerker")
+    return _("Niet vastgelegd")
+
+
+def entry(event: AuditEvent, organisation_id: int) -> dict:
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    target = event.target if event.target_id and event.target.organisation_id == organisation_id else None
+    return {
+        "created_at": event.created_at,
+        "action": event.get_action_display(),
+        "actor": person(event.actor, organisation_id),
+        "target": person(target, organisation_id) if target else "",
+        "target_username": target.username if target else "",
+        "ip_address": event.ip_address or "",
+        "changes": changes_of(detail),
+        "details": details_of(detail),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@org_admin_required
+def logbook(request):
+    admin = request.user
+    actions = _actions()
+    query = LogbookQueryForm(request.GET, actions=actions)
+    filters = query.cleaned_data if query.is_valid() else {}
+    chosen = selectors.user_of_organisation(admin=admin, pk=filters.get("gebruiker"))
+
+    def lookup(value):
+        return selectors.user_by_login_or_email(admin=admin, value=value)
+
+    if request.method == "POST":
+        form = LogbookFilterForm(request.POST, actions=actions, lookup=lookup)
+        if form.is_valid():
+            params = urlencode(form.url_query())
+            return redirect(reverse("orgadmin:logbook") + (f"?{params}" if params else ""))
+    else:
+        initial = {key: value for key, value in filters.items() if key != "gebruiker" and value}
+        form = LogbookFilterForm(initial={**initial, "gebruiker": chosen.username if chosen else ""}, actions=actions)
+    unknown_user = bool(filters.get("gebruiker")) and chosen is None
+    events = selectors.audit_events_for_admin(
+        admin=admin,
+        user_id=chosen.pk if chosen else None,
+        action=filters.get("actie", ""),
+        date_from=filters.get("van"),
+        date_to=filters.get("tot"),
+    )
+    if unknown_user or not query.is_valid():  # an id of no account of this organisation, a hand-made URL
+        events = events.none()
+    count = events[: EVENTS_LIMIT + 1].count()
+    paginator = CountedPaginator(events, EVENTS_PER_PAGE, count=min(count, EVENTS_LIMIT))
+    page = paginator.get_page(request.GET.get("pagina"))
+    page.object_list = [entry(event, admin.organisation_id) for event in page.object_list]
+    limit = number_format(EVENTS_LIMIT, force_grouping=True)
+    context = {"form": form, "page": page, "limited": count > EVENTS_LIMIT, "limit": limit}
+    return render(request, "orgadmin/logbook.html", context)
