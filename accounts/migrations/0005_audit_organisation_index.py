@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     through AlterField would make SQLite rebuild the table without its append-only triggers.)"""
 
     dependencies = [
-        ("accounts", "0003_append_only_retention"),
+        ("accounts", "0004_organisation_sms_allowed"),
     ]
 
     operations = [
