@@ -739,6 +739,7 @@ def measure_import(*, timeout: float = 1800) -> dict:
         confirmed = time.perf_counter()
         import_services.import_confirm(admin=admin, user_import=user_import, accept_errors=False)
         done = wait(lambda: UserImport.objects.filter(pk=user_import.pk, status=UserImport.Status.DONE).exists())
+        user_import.refresh_from_db()  # confirmed_at, which import_counts reads before it counts the welcomes
         welcomed = wait(lambda: selectors.import_counts(user_import=user_import)["welcomes"] >= IMPORT_ROWS)
     finally:
         worker.terminate()
