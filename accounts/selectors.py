@@ -162,7 +162,7 @@ def idle_cutoff(*, now: datetime) -> datetime:
 # named here is not shown.
 LOGIN_METHOD_LABELS = {
     "phonenumber.phonedevice": _("Sms"),
-    "otp_webauthn.webauthncredential": _("Passkey of beveiligingssleutel"),
+    "django_otp_webauthn.webauthncredential": _("Passkey of beveiligingssleutel"),
     "otp_totp.totpdevice": _("Authenticator-app"),
     "otp_static.staticdevice": _("Herstelcodes"),
 }
@@ -195,7 +195,7 @@ FACTOR_SMS = "sms"
 FACTOR_RECOVERY = "recovery"
 FACTOR_ORDER = (FACTOR_PASSKEY, FACTOR_TOTP, FACTOR_SMS, FACTOR_RECOVERY)
 FACTOR_MODELS = {
-    "otp_webauthn.webauthncredential": FACTOR_PASSKEY,
+    "django_otp_webauthn.webauthncredential": FACTOR_PASSKEY,
     "otp_totp.totpdevice": FACTOR_TOTP,
     "phonenumber.phonedevice": FACTOR_SMS,
     "otp_static.staticdevice": FACTOR_RECOVERY,

@@ -3,6 +3,7 @@ app, the recovery codes, logging in with the app and with a recovery code (the c
 an organisation that forbids SMS leading its user to enrol."""
 
 import re
+import time
 from base64 import b32decode
 
 import pytest
@@ -29,7 +30,9 @@ def add_app(page, live_server):
     assert_accessible(page)
     page.get_by_role("link", name="Authenticator-app toevoegen").click()
     expect(page.get_by_role("heading", name="Authenticator-app toevoegen")).to_be_visible()
-    assert page.evaluate("document.querySelector('img.qr-code').naturalWidth") > 0  # the SVG of the server
+    # The SVG of the server, loaded (wait for it: the image may come after the heading).
+    expect(page.locator("img.qr-code")).to_have_js_property("complete", True)
+    assert page.locator("img.qr-code").evaluate("img => img.naturalWidth") > 0
     assert_accessible(page)
     secret = shown_secret(page)
     page.get_by_label("Code uit de app").fill("000000" if code_for(secret) != "000000" else "111111")
@@ -69,6 +72,8 @@ def test_app_and_recovery_codes_added_then_used_to_log_in_without_sms(page, live
     page.get_by_label("Inlognaam").fill(user_a.username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Log on").click()
+    # The code that confirmed the app is used up for its 30-second step (a replay is refused): wait for the next one.
+    time.sleep(30 - time.time() % 30 + 0.5)
     page.get_by_label("Code uit de authenticator-app").fill(code_for(secret))
     page.get_by_role("button", name="Inloggen", exact=True).click()
     expect(page.get_by_text(f"Ingelogd als {user_a.get_full_name()}")).to_be_visible()
