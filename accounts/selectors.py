@@ -170,22 +170,26 @@ LOGIN_METHOD_LABELS = {
 
 def login_methods_by_user(user_ids) -> dict[int, list[str]]:
     """Per account, the kinds of second factor it has (confirmed devices of every installed django-otp device
-    model), as Dutch labels in the order of LOGIN_METHOD_LABELS; never a secret. One query per device model,
-    whatever the number of accounts: the beheer list and its export read it for a page or a batch of accounts."""
+    model), as Dutch labels in the order of LOGIN_METHOD_LABELS; never a secret. One query (a UNION over the device
+    models), whatever the number of accounts: the beheer list and its export read it for a page or a batch."""
     ids = list(user_ids)
-    found: dict[int, set[str]] = {user_id: set() for user_id in ids}
     if not ids:
         return {}
-    for model in django_otp.device_classes():
-        key = model._meta.label_lower
-        if key not in LOGIN_METHOD_LABELS:
-            continue
-        for user_id in model.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True):
-            found[user_id].add(key)
-    return {
-        user_id: [str(label) for key, label in LOGIN_METHOD_LABELS.items() if key in keys]
-        for user_id, keys in found.items()
-    }
+    keys = list(LOGIN_METHOD_LABELS)
+    parts = [
+        model.objects.filter(user_id__in=ids, confirmed=True)
+        .order_by()
+        .values_list("user_id", Value(keys.index(model._meta.label_lower), output_field=IntegerField()))
+        .distinct()
+        for model in django_otp.device_classes()
+        if model._meta.label_lower in LOGIN_METHOD_LABELS
+    ]
+    found: dict[int, set[int]] = {user_id: set() for user_id in ids}
+    if parts:
+        for user_id, index in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+            found[user_id].add(index)
+    labels = list(LOGIN_METHOD_LABELS.values())
+    return {user_id: [str(labels[index]) for index in sorted(indexes)] for user_id, indexes in found.items()}
 
 
 # The kinds of second factor at login, in the order a default is chosen: the strongest the person has.

@@ -103,7 +103,7 @@ def columns(language: str | None = None) -> tuple[Column, ...]:
             (F("last_login").asc(nulls_first=True), login_name),
             {"last_login": "last_login"},
         ),
-        # The kinds of second factor (never a secret), read for the page's rows only: one query per device model.
+        # The kinds of second factor (never a secret), read for the page's rows only: one query over every device model.
         Column("inlogmethoden", gettext_lazy("Inlogmethoden"), (), {}, page_values=login_methods_by_user),
         Column(
             "opmerking",

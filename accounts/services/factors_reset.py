@@ -50,7 +50,7 @@ def factors_reset(*, user: User, actor: User, request: HttpRequest | None = None
     refusal = factors_reset_refusal(actor=actor, user=user)
     if refusal:
         raise ValidationError(refusal)
-    user = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
     removed: Counter[str] = Counter()
     for device in list(django_otp.devices_for_user(user, confirmed=None)):
         removed[device._meta.label_lower] += 1

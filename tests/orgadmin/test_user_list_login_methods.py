@@ -1,5 +1,5 @@
 """The column 'Inlogmethoden' of 'Gebruikers': per account the kinds of second factor it has, never a secret, read
-for the page's rows only (one query per device model), not sortable."""
+for the page's rows only (one query over every device model), not sortable."""
 
 import re
 
@@ -61,7 +61,7 @@ def test_the_column_is_not_sortable(admin_client, user_a, strong):
     assert "inlogmethoden" not in {column.key for column in user_search.sortable_columns()}
 
 
-def test_only_the_pages_rows_are_read_with_one_query_per_device_model(admin_client, org_a, monkeypatch):
+def test_only_the_pages_rows_are_read_in_one_query_over_every_device_model(admin_client, org_a, monkeypatch):
     for n in range(60):
         UserFactory(organisation=org_a, username=f"bulk{n:03d}")
     asked = []
@@ -82,7 +82,8 @@ def test_only_the_pages_rows_are_read_with_one_query_per_device_model(admin_clie
     shown = re.findall(r'<td><a href="/beheer/gebruiker/[^/]+/">([^<]+)</a></td>', response.content.decode())
     assert len(shown) == 25
     assert sorted(asked[-1]) == sorted(row["pk"] for row in response.context["page"].object_list)
-    assert len(factor_reads(queries)) == len(DEVICE_MODELS)
+    (read,) = factor_reads(queries)
+    assert all(f'"{model._meta.db_table}"."user_id" IN' in read for model in DEVICE_MODELS)
 
 
 def test_both_search_paths_get_the_same_kinds(admin_a, user_a, strong):
