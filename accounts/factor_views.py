@@ -87,7 +87,7 @@ def factor_enrol(request):
 def totp_add(request):
     """Add an authenticator app: a QR code (and the secret as text), confirmed with a first code from the app."""
     user = request.user
-    if not user.is_verified() and not services.factor_enrolment_allowed(session=request.session, user=user):
+    if not services.factor_adding_allowed(session=request.session, user=user):
         return render(request, "accounts/factors/enrol.html", {"allowed": False}, status=403)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +114,7 @@ def totp_add(request):
 def totp_qr(request):
     """The QR code of the secret on the page 'Authenticator-app toevoegen', as SVG made on the server."""
     user = request.user
-    if not user.is_verified() and not services.factor_enrolment_allowed(session=request.session, user=user):
+    if not services.factor_adding_allowed(session=request.session, user=user):
         raise Http404
     key = services.totp_setup_key(session=request.session)
     if key is None:
@@ -124,11 +124,8 @@ def totp_qr(request):
 
 
 def _after_first_strong_factor(request):
-    if services.recovery_codes_needed(user=request.user):
-        codes = services.recovery_codes_create(user=request.user, request=request)
-        request.session[services.RECOVERY_CODES_SESSION_KEY] = codes
-        return redirect("accounts:recovery_codes")
-    return redirect("accounts:factors")
+    made = services.recovery_codes_first_set(session=request.session, user=request.user, request=request)
+    return redirect("accounts:recovery_codes" if made else "accounts:factors")
 
 
 @require_http_methods(["GET"])

@@ -25,7 +25,15 @@ class SecondFactorRequiredMiddleware:
 
     allowed_url_names = {"two_factor:setup", "accounts:logout", "healthz"}
     # An account whose organisation forbids SMS adds an authenticator app (or a passkey) instead of a number.
-    enrol_url_names = {"accounts:factor_enrol", "accounts:totp_add", "accounts:totp_qr", "accounts:passkeys"}
+    enrol_url_names = {
+        "accounts:factor_enrol",
+        "accounts:totp_add",
+        "accounts:totp_qr",
+        "accounts:passkeys",
+        "accounts:passkey_register_begin",
+        "accounts:passkey_register_complete",
+        "accounts:passkey_js_catalog",
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -14,6 +14,7 @@ logged in, exactly as the SMS step does it (django's login with the device, then
 import json
 import time
 
+import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +38,7 @@ from two_factor.signals import user_verified
 from two_factor.views.utils import LoginStorage
 
 from accounts import selectors
+from accounts.services import factors as factor_services
 from accounts.services import passkeys as services
 
 PENDING_NAME_KEY = "portero_passkey_name"  # the name typed for the key being registered
@@ -112,6 +114,8 @@ def section_context(request: HttpRequest, form: PasskeyNameForm | None = None) -
 def passkey_list(request):
     """The person's keys; adding one takes a name first (this form), then the browser's own dialog (the library's
     script behind the button that then appears)."""
+    if not factor_services.factor_adding_allowed(session=request.session, user=request.user):
+        return render(request, "accounts/factors/enrol.html", {"allowed": False}, status=403)
     form = None
     if request.method == "POST":
         if "cancel" in request.POST:
@@ -177,11 +181,13 @@ class NameMissing(exceptions.OTPWebAuthnApiError):
 
 
 class RegistrationViewMixin:
-    """Registration for the person logged in with both factors (SecondFactorRequiredMiddleware already sends any
-    other session away); never for a session with the password only, whatever the library would allow."""
+    """Registration for the person logged in with both factors, or in the enrolment session of an account whose
+    organisation forbids SMS (accounts.services.factors.factor_enrolment_allowed; SecondFactorRequiredMiddleware
+    sends any other session away); never for another session with the password only, whatever the library allows."""
 
     def user_is_mfa_enrolled(self, user):
-        return True  # so the library refuses every session that is not verified (RegistrationCeremonyMixin)
+        # True makes the library refuse a session that is not verified (RegistrationCeremonyMixin)
+        return not factor_services.factor_enrolment_allowed(session=self.request.session, user=user)
 
     def check_can_register(self):
         if not self.request.session.get(PENDING_NAME_KEY):
@@ -206,10 +212,16 @@ class PasskeyRegisterCompleteView(RegistrationViewMixin, webauthn_views.Complete
                 request=request,
             )
         del request.session[PENDING_NAME_KEY]
+        if not request.user.is_verified():
+            django_otp.login(request, device)  # the first factor of an account that may not use SMS
         messages.success(
             request, _("De sleutel '%(name)s' is toegevoegd. U kunt er voortaan mee inloggen.") % {"name": device.name}
         )
-        return JsonResponse({"id": device.pk})
+        # static/js/passkeys.js goes on to redirect_url: the first recovery codes, or the list with the new key
+        made = factor_services.recovery_codes_first_set(session=request.session, user=request.user, request=request)
+        return JsonResponse(
+            {"id": device.pk, "redirect_url": reverse("accounts:recovery_codes" if made else "accounts:passkeys")}
+        )
 
 
 # --- The second step of the login -------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ def factor_enrolment_allowed(*, session: SessionBase, user: User) -> bool:
     return timezone.now().timestamp() - mark["link_sent_at"] <= settings.PASSWORD_RESET_TIMEOUT
 
 
+def factor_adding_allowed(*, session: SessionBase, user: User) -> bool:
+    """May this session add a factor: logged in with both steps, or factor_enrolment_allowed's enrolment session."""
+    return user.is_verified() or factor_enrolment_allowed(session=session, user=user)
+
+
 def totp_setup_start(*, session: SessionBase) -> str:
     """A new secret for an authenticator app, kept in the session until a first code confirms it (hex)."""
     key = random_hex(20)
@@ -115,6 +120,15 @@ def totp_confirm(*, user: User, session: SessionBase, token: str, name: str, req
 def recovery_codes_needed(*, user: User) -> bool:
     """After a first strong factor, the account gets its recovery codes (once; later only by regenerating)."""
     return not StaticDevice.objects.filter(user=user).exists()
+
+
+def recovery_codes_first_set(*, session: SessionBase, user: User, request: HttpRequest | None = None) -> bool:
+    """After a strong factor (an authenticator app, a passkey) was added: the account's first ten recovery codes, made
+    now and kept in the session to be shown once (True), or nothing when it already has a set (False)."""
+    if not recovery_codes_needed(user=user):
+        return False
+    session[RECOVERY_CODES_SESSION_KEY] = recovery_codes_create(user=user, request=request)
+    return True
 
 
 def recovery_codes_left(*, user: User) -> int:

@@ -42,6 +42,38 @@ class SoftKey:
             transports=["internal"],
         )
 
+    def attest(self, *, challenge, origin="http://testserver", rp_id="testserver"):
+        """The browser's answer to a registration: attestation 'none', the public key and credential id inside."""
+        numbers = self.private_key.public_key().public_numbers()
+        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        client_data = json.dumps(
+            {"type": "webauthn.create", "challenge": challenge, "origin": origin, "crossOrigin": False}
+        ).encode()
+        flags = bytes([0x45])  # user present and verified, attested credential data included
+        auth_data = (
+            hashlib.sha256(rp_id.encode()).digest()
+            + flags
+            + (0).to_bytes(4, "big")
+            + bytes(16)  # AAGUID
+            + len(self.credential_id).to_bytes(2, "big")
+            + self.credential_id
+            + cose
+        )
+        credential_id = bytes_to_base64url(self.credential_id)
+        return {
+            "id": credential_id,
+            "rawId": credential_id,
+            "type": "public-key",
+            "response": {
+                "clientDataJSON": bytes_to_base64url(client_data),
+                "attestationObject": bytes_to_base64url(
+                    cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
+                ),
+                "transports": ["internal"],
+            },
+            "clientExtensionResults": {},
+        }
+
     def answer(self, *, challenge, sign_count, origin="http://testserver", rp_id="testserver"):
         client_data = json.dumps(
             {"type": "webauthn.get", "challenge": challenge, "origin": origin, "crossOrigin": False}
@@ -253,6 +285,75 @@ def test_the_page_lists_the_keys_and_names_a_new_one_first(client_as, client, us
     assert options.status_code == 200
     assert options.json()["rp"] == {"name": "Portero", "id": "testserver"}
     assert options.json()["excludeCredentials"][0]["id"] == bytes_to_base64url(_key.credential_id)
+
+
+def register_key(client, key, *, name="Laptop"):
+    """Name the key on the page, then the two steps the library's script takes with the browser's answer."""
+    client.post("/inlogmethoden/sleutels/", {"name": name})
+    options = client.post("/inlogmethoden/sleutels/registreren/begin/")
+    assert options.status_code == 200, options.content
+    body = key.attest(challenge=options.json()["challenge"])
+    return client.post(
+        "/inlogmethoden/sleutels/registreren/voltooien/", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_a_first_key_brings_ten_recovery_codes_shown_once_and_a_second_key_none(client_as, client, user_a):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    client_as(user_a)
+    response = register_key(client, SoftKey(), name="Laptop")
+    assert response.status_code == 200, response.content
+    assert response.json()["redirect_url"] == "/inlogmethoden/herstelcodes/"
+    assert WebAuthnCredential.objects.get(user=user_a).name == "Laptop"
+    codes = set(StaticToken.objects.filter(device__user=user_a).values_list("token", flat=True))
+    assert len(codes) == 10
+    page = client.get("/inlogmethoden/herstelcodes/").content.decode()
+    assert all(code in page for code in codes)
+    assert AuditEvent.objects.filter(action=Action.FACTOR_ADDED, target_id=user_a.pk, detail__kind="recovery").exists()
+
+    client.get("/inlogmethoden/")  # moving on: the codes are not shown again
+    response = register_key(client, SoftKey(), name="Sleutelbos")
+    assert response.json()["redirect_url"] == "/inlogmethoden/sleutels/"
+    assert set(StaticToken.objects.filter(device__user=user_a).values_list("token", flat=True)) == codes
+    assert client.get("/inlogmethoden/herstelcodes/").url == "/inlogmethoden/"
+
+
+def test_sms_forbidden_in_the_session_of_the_link_a_key_is_enrolled_and_logs_in(
+    client, user_a, org_a, password, sms_outbox
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.services import phone_enrolment_mark
+
+    type(org_a).objects.filter(pk=org_a.pk).update(sms_allowed=False)
+    password_step(client, user_a.username, password)
+    session = client.session
+    phone_enrolment_mark(session=session, user=user_a)
+    session.save()
+    assert client.get("/").url == "/inlogmethoden/instellen/"
+    response = register_key(client, SoftKey(), name="Afdelingssleutel")
+    assert response.status_code == 200, response.content
+    assert response.json()["redirect_url"] == "/inlogmethoden/herstelcodes/"
+    device = WebAuthnCredential.objects.get(user=user_a)
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    assert "Uw herstelcodes" in client.get("/inlogmethoden/herstelcodes/").content.decode()
+    assert client.get("/").status_code == 200
+    assert sms_count(sms_outbox) == 0
+
+
+def test_sms_forbidden_outside_the_session_of_the_link_the_password_alone_registers_no_key(
+    client, user_a, org_a, password
+):
+    type(org_a).objects.filter(pk=org_a.pk).update(sms_allowed=False)
+    password_step(client, user_a.username, password)
+    assert client.get("/inlogmethoden/sleutels/").status_code == 403
+    assert client.post("/inlogmethoden/sleutels/", {"name": "Laptop"}).status_code == 403
+    session = client.session
+    session["portero_passkey_name"] = "Laptop"  # as if a name had been given: the ceremony itself still refuses
+    session.save()
+    assert client.post("/inlogmethoden/sleutels/registreren/begin/").status_code == 403
+    assert not WebAuthnCredential.objects.exists()
 
 
 def test_registering_needs_a_name_first(client_as, client, user_a):

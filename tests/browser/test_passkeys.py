@@ -67,7 +67,13 @@ def test_passkey_added_used_at_login_without_sms_and_removed(browser, page, live
     expect(register).to_be_visible()
     assert_accessible(page)
     register.click()
+    # A first strong factor: on to the ten recovery codes, shown once, with the key's confirmation.
+    expect(page.get_by_role("heading", name="Uw herstelcodes")).to_be_visible()
     expect(page.get_by_text("De sleutel 'Laptop' is toegevoegd.")).to_be_visible()
+    expect(page.get_by_role("list", name="Herstelcodes").get_by_role("listitem")).to_have_count(10)
+    assert_accessible(page)
+    page.get_by_role("link", name="Ik heb de codes bewaard").click()
+    page.goto(f"{live_server.url}/inlogmethoden/sleutels/")
     expect(page.get_by_role("cell", name="Laptop", exact=True)).to_be_visible()
     assert_accessible(page)
     assert len(session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
@@ -144,3 +150,37 @@ def test_a_browser_without_webauthn_is_told_what_to_do(page, live_server, user_a
     assert_accessible(page)
     page.get_by_role("button", name="Liever een sms-code").click()
     expect(page.get_by_label("Code uit de sms")).to_be_visible()
+
+
+def test_an_organisation_without_sms_its_user_enrols_a_key_in_the_session_of_the_link(
+    page, live_server, user_a, org_a, password, sms_outbox
+):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from accounts.services import phone_enrolment_mark
+
+    type(org_a).objects.filter(pk=org_a.pk).update(sms_allowed=False)
+    add_virtual_authenticator(page)
+    password_step(page, live_server, user_a.username, password)
+    expect(page.get_by_role("heading", name="Inlogmethode toevoegen")).to_be_visible()  # a 403: not yet the link's
+    errors = console_errors(page)
+    # As after the set-password link of the welcome mail (the link itself: tests/browser/test_beheer_factors_reset.py).
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
+    phone_enrolment_mark(session=session, user=user_a)
+    session.save()
+    page.reload()
+    page.get_by_role("link", name="Een passkey of beveiligingssleutel toevoegen").click()
+    expect(page.get_by_role("heading", name="Passkeys en beveiligingssleutels")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Naam van de sleutel").fill("Afdelingssleutel")
+    page.get_by_role("button", name="Verder").click()
+    page.get_by_role("button", name="Sleutel 'Afdelingssleutel' registreren").click()
+    expect(page.get_by_role("heading", name="Uw herstelcodes")).to_be_visible()
+    expect(page.get_by_text(f"Ingelogd als {user_a.get_full_name()}")).to_be_visible()
+    assert_accessible(page)
+    assert WebAuthnCredential.objects.get(user=user_a).name == "Afdelingssleutel"
+    assert sms_count(sms_outbox) == 0
+    assert errors == []
