@@ -168,6 +168,14 @@ class UserList:
 
 def reference_user_list(*, admin: User, query: str = "", show_deleted: bool = False, sort: str = "") -> UserList:
     """The list as a plain ORM queryset: what `user_list` must return, row for row, in a slower way."""
+    rows = _reference_rows(admin=admin, query=query, show_deleted=show_deleted, sort=sort)
+    found = [UserRow(row) for row in rows[: USER_LIST_LIMIT + 1]]
+    limited = len(found) > USER_LIST_LIMIT
+    return UserList(users=found[:USER_LIST_LIMIT], count=min(len(found), USER_LIST_LIMIT), limited=limited)
+
+
+def _reference_rows(*, admin: User, query: str, show_deleted: bool, sort: str, extra: tuple[str, ...] = ()):
+    """The search, filter and sort of the list as one ORM queryset of row dicts (the columns' values and `extra`)."""
     users = User.objects.filter(organisation_id=admin.organisation_id)
     if not show_deleted:
         users = users.filter(active_users())
@@ -175,10 +183,7 @@ def reference_user_list(*, admin: User, query: str = "", show_deleted: bool = Fa
         users = users.filter(search_text__contains=word)
     values = row_values()
     expressions = {name: value for name, value in values.items() if not isinstance(value, str)}
-    rows = users.annotate(**expressions).order_by(*ordering(sort)).values("pk", *values)
-    found = [UserRow(row) for row in rows[: USER_LIST_LIMIT + 1]]
-    limited = len(found) > USER_LIST_LIMIT
-    return UserList(users=found[:USER_LIST_LIMIT], count=min(len(found), USER_LIST_LIMIT), limited=limited)
+    return users.annotate(**expressions).order_by(*ordering(sort)).values("pk", *values, *extra)
 
 
 # --- the fast path ---------------------------------------------------------------------------------------------
@@ -417,17 +422,12 @@ def user_export_batches(*, admin: User, query: str = "", show_deleted: bool = Fa
     e-mail address and the account's state as well: the query of reference_user_list read through one database
     cursor (server-side on PostgreSQL), so only one batch of rows is in memory at a time."""
     batch_size = batch_size or EXPORT_BATCH_SIZE
-    users = User.objects.filter(organisation_id=admin.organisation_id)
-    if not show_deleted:
-        users = users.filter(active_users())
-    for word in query.lower().split():
-        users = users.filter(search_text__contains=word)
-    values = row_values()
-    expressions = {name: value for name, value in values.items() if not isinstance(value, str)}
-    rows = (
-        users.annotate(**expressions)
-        .order_by(*ordering(sort))
-        .values("pk", *values, "email", "deleted_at", "deactivated_at")
+    rows = _reference_rows(
+        admin=admin,
+        query=query,
+        show_deleted=show_deleted,
+        sort=sort,
+        extra=("email", "deleted_at", "deactivated_at"),
     )
 
     def batches():  # the query is built above, in the request's language; it runs at the first batch

@@ -29,14 +29,17 @@ class SoftKey:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = os.urandom(16)
 
-    def register(self, user, *, name="Laptop", sign_count=0):
+    def cose_key(self) -> bytes:
+        """The public key as the authenticator hands it over: COSE, EC2 on P-256 with ES256."""
         numbers = self.private_key.public_key().public_numbers()
-        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+
+    def register(self, user, *, name="Laptop", sign_count=0):
         return WebAuthnCredential.objects.create(
             user=user,
             name=name,
             credential_id=self.credential_id,
-            public_key=cose,
+            public_key=self.cose_key(),
             sign_count=sign_count,
             aaguid="00000000-0000-0000-0000-000000000000",
             transports=["internal"],
@@ -44,8 +47,6 @@ class SoftKey:
 
     def attest(self, *, challenge, origin="http://testserver", rp_id="testserver"):
         """The browser's answer to a registration: attestation 'none', the public key and credential id inside."""
-        numbers = self.private_key.public_key().public_numbers()
-        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
         client_data = json.dumps(
             {"type": "webauthn.create", "challenge": challenge, "origin": origin, "crossOrigin": False}
         ).encode()
@@ -57,7 +58,7 @@ class SoftKey:
             + bytes(16)  # AAGUID
             + len(self.credential_id).to_bytes(2, "big")
             + self.credential_id
-            + cose
+            + self.cose_key()
         )
         credential_id = bytes_to_base64url(self.credential_id)
         return {

@@ -28,10 +28,15 @@ BLOCK_AFTER = 5  # the worker stops inside the 5th account's transaction
 TIMEOUT = 180  # seconds for anything a worker does: the machine may be busy
 
 
-def wait_until(condition, what: str, timeout: float = TIMEOUT):
+def worker_logs(folder: Path) -> str:
+    """The end of each worker's log, for the message of a failed wait."""
+    return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in sorted(folder.glob("*.log")))
+
+
+def wait_until(condition, what: str, folder: Path, timeout: float = TIMEOUT):
     deadline = time.monotonic() + timeout
     while not (result := condition()):
-        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s\n{worker_logs(folder)}"
         time.sleep(0.25)
     return result
 
@@ -70,8 +75,6 @@ def start_worker(own_redis):
     for process in workers:
         process.kill()
         process.wait(timeout=30)
-    for log in folder.glob("*.log"):
-        print(log.name, log.read_text()[-3000:])
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -91,7 +94,7 @@ def test_worker_killed_halfway_through_an_import_resumes_without_duplicates(
     import_services.import_confirm(admin=admin_a, user_import=user_import, accept_errors=False)
 
     first = start("eerste")
-    wait_until(lambda: list(folder.glob("blocked-*")), "the first worker reaching the 5th account")
+    wait_until(lambda: list(folder.glob("blocked-*")), "the first worker reaching the 5th account", folder)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     # Killed halfway: four rows done with their accounts, the fifth account rolled back with its transaction.
@@ -104,12 +107,14 @@ def test_worker_killed_halfway_through_an_import_resumes_without_duplicates(
     wait_until(
         lambda: UserImport.objects.filter(pk=user_import.pk, status=UserImport.Status.DONE).exists(),
         "the second worker finishing the import",
+        folder,
     )
     wait_until(
         lambda: UserImportRow.objects.filter(user_import=user_import, welcome_sent_at__isnull=False).count() == ROWS,
         "every welcome mail queued",
+        folder,
     )
-    wait_until(lambda: len(list((folder / "mail").glob("*.log"))) >= ROWS, "every welcome mail written")
+    wait_until(lambda: len(list((folder / "mail").glob("*.log"))) >= ROWS, "every welcome mail written", folder)
     time.sleep(1)  # a duplicate would come now, if at all
     assert sorted(User.objects.filter(email__in=emails).values_list("email", flat=True)) == sorted(emails)
     rows = UserImportRow.objects.filter(user_import=user_import)
