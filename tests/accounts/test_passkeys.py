@@ -60,18 +60,20 @@ class SoftKey:
             + self.credential_id
             + self.cose_key()
         )
+        return self.credential(
+            clientDataJSON=bytes_to_base64url(client_data),
+            attestationObject=bytes_to_base64url(cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})),
+            transports=["internal"],
+        )
+
+    def credential(self, **response) -> dict:
+        """The PublicKeyCredential as the browser's JSON has it, around a registration's or a login's response."""
         credential_id = bytes_to_base64url(self.credential_id)
         return {
             "id": credential_id,
             "rawId": credential_id,
             "type": "public-key",
-            "response": {
-                "clientDataJSON": bytes_to_base64url(client_data),
-                "attestationObject": bytes_to_base64url(
-                    cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
-                ),
-                "transports": ["internal"],
-            },
+            "response": response,
             "clientExtensionResults": {},
         }
 
@@ -82,19 +84,12 @@ class SoftKey:
         flags = bytes([0x05])  # user present and verified
         auth_data = hashlib.sha256(rp_id.encode()).digest() + flags + sign_count.to_bytes(4, "big")
         signature = self.private_key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
-        credential_id = bytes_to_base64url(self.credential_id)
-        return {
-            "id": credential_id,
-            "rawId": credential_id,
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": bytes_to_base64url(client_data),
-                "authenticatorData": bytes_to_base64url(auth_data),
-                "signature": bytes_to_base64url(signature),
-                "userHandle": None,
-            },
-            "clientExtensionResults": {},
-        }
+        return self.credential(
+            clientDataJSON=bytes_to_base64url(client_data),
+            authenticatorData=bytes_to_base64url(auth_data),
+            signature=bytes_to_base64url(signature),
+            userHandle=None,
+        )
 
 
 def key_step(client, key, *, sign_count, **answer):
