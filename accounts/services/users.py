@@ -242,7 +242,10 @@ def _account_create(
                     **fields,
                 )
                 user.set_unusable_password()
-                user.full_clean(validate_constraints=False)
+                # A generated login name was free when it was chosen; if a concurrent save took it since, the
+                # database's unique index refuses this save and the loop chooses the next one. Only a login name
+                # the caller chose is checked here, so that it becomes the field's error.
+                user.full_clean(exclude=None if username else ["username"], validate_constraints=False)
                 user.save()
             break
         except IntegrityError:

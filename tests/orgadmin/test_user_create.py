@@ -55,6 +55,24 @@ def test_second_person_with_the_same_name_gets_a_number(admin_client):
     assert User.objects.filter(username="edevries2", first_name="Emma").exists()
 
 
+def test_a_login_name_taken_between_its_choice_and_the_save_gets_the_next_number(admin_client, admin_a):
+    """Two admins adding two people of the same name at the same moment: both see 'edevries' free, one saves it
+    first. The other's save is refused by the unique login name and takes the next number; the person gets an
+    account, not the model's 'Er bestaat al een Gebruiker met eenzelfde Inlognaam'."""
+    UserFactory(organisation=admin_a.organisation, username="edevries", email="emma.devries@zorg-a.nl")
+    real = account_selectors.login_names_starting_with
+    looks = []
+
+    def stale_then_real(base):
+        looks.append(base)  # the first look is from before the other save; later looks see it
+        return set() if len(looks) == 1 else real(base)
+
+    with mock.patch.object(account_selectors, "login_names_starting_with", side_effect=stale_then_real):
+        response = admin_client.post(ADD, user_form_data())
+    assert response.status_code == 302, response.context["form"].errors
+    assert User.objects.get(email="eva.devries@zorg-a.nl").username == "edevries2"
+
+
 @pytest.mark.parametrize("field", ["initials", "first_name", "last_name", "email"])
 def test_required_fields(admin_client, field):
     response = admin_client.post(ADD, user_form_data(**{field: ""}))
