@@ -5,8 +5,12 @@ Each app that writes audit events declares its own actions in its ``audit`` modu
 those declarations, so an app adds an action without touching this module; a stored value never changes.
 """
 
+import contextvars
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from importlib import import_module
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -151,6 +155,23 @@ class AuditEvent(models.Model):
         return f"{timezone.localtime(self.created_at):%d-%m-%Y %H:%M} {self.get_action_display()}"
 
 
+# Details every audit event written inside audit_context gets, besides its own (an import's file name).
+_context_detail: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "audit_context", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def audit_context(**detail: Any) -> Iterator[None]:
+    """Add these details to every audit event written inside the block, by whichever service writes it: the
+    accounts an import creates are audited by user_create as any creation, and marked with the import's file."""
+    token = _context_detail.set({**_context_detail.get(), **detail})
+    try:
+        yield
+    finally:
+        _context_detail.reset(token)
+
+
 def audit_log(
     action: str,
     *,
@@ -171,5 +192,5 @@ def audit_log(
         # A receiver of a library's signal may have no request to pass (django-otp's failed code): the address
         # of the request being handled then comes from the middleware, so every row written in a request has one.
         ip_address=client_address(request) if request is not None else current_client_address.get(),
-        detail=detail,
+        detail={**_context_detail.get(), **detail},
     )

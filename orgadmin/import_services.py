@@ -17,7 +17,7 @@ PORTERO_USER_IMPORT_MAIL_RATE), each through accounts.services.password_link_sen
 import hashlib
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import audit_log
+from accounts.audit import audit_context, audit_log
 from accounts.models import Organisation, User
 from accounts.services import password_link_send
 from orgadmin import selectors, services
@@ -142,6 +142,12 @@ def _at_admins_address(user_import: UserImport) -> Iterator[None]:
         current_client_address.reset(token)
 
 
+def _as_imported(user_import: UserImport) -> AbstractContextManager[None]:
+    """The audit rows of a row's creation or change and of its welcome name the import's file (the Logboek's
+    'geïmporteerd uit')."""
+    return audit_context(imported_from=user_import.file_name, user_import=user_import.pk)
+
+
 def _pending(user_import: UserImport, field: str) -> list[int]:
     return list(
         UserImportRow.objects.filter(user_import=user_import, **{field: ""})
@@ -251,7 +257,8 @@ def import_apply(*, import_id: int, deadline: float) -> bool:
     with _at_admins_address(user_import):
         while ids := _pending(user_import, "outcome"):
             for row_id in ids:
-                row_apply(admin=admin, row_id=row_id)
+                with _as_imported(user_import):
+                    row_apply(admin=admin, row_id=row_id)
                 if time.monotonic() > deadline:
                     return False
         _finish(user_import=user_import, admin=admin)
@@ -283,7 +290,7 @@ def welcomes_send(*, import_id: int, limit: int) -> bool:
     user_import = UserImport.objects.get(pk=import_id)
     unsent = Q(user_import=user_import, outcome=Outcome.CREATED, welcome_sent_at__isnull=True)
     ids = list(UserImportRow.objects.filter(unsent).order_by("number").values_list("pk", flat=True)[:limit])
-    with _at_admins_address(user_import):
+    with _at_admins_address(user_import), _as_imported(user_import):
         for row_id in ids:
             with transaction.atomic():
                 row = UserImportRow.objects.select_for_update(of=("self",)).select_related("user").get(pk=row_id)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from aanvragen.services.clients import bsn_mask
@@ -27,6 +28,7 @@ from accounts.models import AuditEvent, Organisation, User
 from orgadmin import selectors
 from orgadmin.decorators import org_admin_required
 from orgadmin.forms import LogbookFilterForm, LogbookQueryForm
+from orgadmin.models import UserImportRow
 from orgadmin.user_search import CountedPaginator
 
 EVENTS_PER_PAGE = 50
@@ -37,11 +39,43 @@ _SECRET = re.compile(r"pass|wachtwoord|token|code|secret|key|otp|hash|bsn|pin\b"
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
+# The Dutch label of each detail key the services write that is not a field of an account or organisation (those
+# take the field's verbose_name); the outcomes and plans of an import take their choices' labels.
+DETAIL_LABELS = {
+    "imported_from": gettext_lazy("geïmporteerd uit"),
+    "user_import": gettext_lazy("importnummer"),
+    "file_name": gettext_lazy("bestand"),
+    "rows": gettext_lazy("rijen"),
+    "planned": gettext_lazy("gepland"),
+    "counts": gettext_lazy("aantallen"),
+    "kind": gettext_lazy("soort"),
+    "name": gettext_lazy("naam"),
+    "old": gettext_lazy("oud"),
+    "error": gettext_lazy("fout"),
+    "reason": gettext_lazy("reden"),
+    "step": gettext_lazy("stap"),
+    "purpose": gettext_lazy("doel"),
+    "rate_limited": gettext_lazy("te vaak aangevraagd"),
+    "regenerated": gettext_lazy("opnieuw gemaakt"),
+    "removed": gettext_lazy("verwijderd"),
+    "by_ciz": gettext_lazy("door het CIZ"),
+    "mobile_cleared": gettext_lazy("mobiel nummer gewist"),
+    "format": gettext_lazy("formaat"),
+    "search": gettext_lazy("zoekopdracht"),
+    "show_deleted": gettext_lazy("met verwijderde accounts"),
+    "note": gettext_lazy("opmerking"),
+    **dict(UserImportRow.Plan.choices),
+    **dict(UserImportRow.Outcome.choices),
+}
+
+
 def _actions() -> list[tuple[str, str]]:
     return sorted(((value, str(label)) for value, label in action_choices()), key=lambda choice: choice[1].lower())
 
 
 def _label(key: str) -> str:
+    if key in DETAIL_LABELS:
+        return str(DETAIL_LABELS[key])
     for model in (User, Organisation):
         try:
             return str(model._meta.get_field(key).verbose_name)
@@ -59,7 +93,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, list | tuple):
         text = ", ".join(str(item) for item in value)
     elif isinstance(value, dict):
-        text = ", ".join(f"{key}: {item}" for key, item in value.items() if not _SECRET.search(str(key)))
+        text = ", ".join(f"{_label(str(key))}: {item}" for key, item in value.items() if not _SECRET.search(str(key)))
     else:
         text = str(value)
     return _NINE_DIGITS.sub(lambda m: bsn_mask(m.group(0)) if bsn_is_valid(m.group(0)) else m.group(0), text)

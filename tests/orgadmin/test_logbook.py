@@ -18,6 +18,8 @@ from orgadmin import services
 from tests.conftest import password_step, two_factor_login
 from tests.factories import UserFactory
 from tests.orgadmin.conftest import user_form_data
+from tests.orgadmin.import_files import person
+from tests.orgadmin.test_user_import import confirm, upload
 
 pytestmark = pytest.mark.django_db
 LOGBOOK = reverse("orgadmin:logbook")
@@ -252,3 +254,19 @@ def test_the_count_stops_at_its_limit_and_says_so(admin_client, admin_a, user_a,
     assert "Meer dan 60 gebeurtenissen gevonden." in first.content.decode() and len(rows(first)) == 50
     assert len(rows(admin_client.get(LOGBOOK, {"pagina": 2}))) == 10
     assert len(rows(admin_client.get(LOGBOOK, {"pagina": 3}))) == 10  # no page beyond the limit: the last one
+
+
+def test_an_imports_accounts_are_marked_with_the_file_and_every_detail_is_labelled_in_dutch(
+    admin_client, admin_a, django_capture_on_commit_callbacks
+):
+    user_import = upload(admin_a, [person(1)], django_capture_on_commit_callbacks)
+    confirm(admin_a, user_import, django_capture_on_commit_callbacks)
+    lines = rows(admin_client.get(LOGBOOK))
+    (created,) = [line for line in lines if "account aangemaakt" in line]
+    assert "geïmporteerd uit: personeel.csv" in created
+    (started,) = [line for line in lines if "import van gebruikers gestart" in line]
+    assert "bestand: personeel.csv" in started and "rijen: 1" in started and "wordt aangemaakt: 1" in started
+    (finished,) = [line for line in lines if "import van gebruikers afgerond" in line]
+    assert "aangemaakt: 1" in finished and "geweigerd: 0" in finished
+    english = re.compile(r"\b(file name|rows|planned|user import|create|created|refused|unchanged|changed|error)\b")
+    assert not [line for line in lines if english.search(line)]  # no detail under its code's English name
