@@ -142,11 +142,10 @@ def send_concept_deletion_warning(aanvraag_id: int) -> None:
 
 @shared_task
 def apply_retention() -> dict[str, int]:
-    """The nightly retention: the applications' steps, then the accounts' (each app's job its own audit event)."""
-    from aanvragen.services.retention import aanvragen_retention_apply
-    from accounts.services.retention import accounts_retention_apply
+    """The nightly retention of every app (aanvragen.services.retention.retention_apply)."""
+    from aanvragen.services.retention import retention_apply
 
-    return {**aanvragen_retention_apply(), **accounts_retention_apply()}
+    return retention_apply()
 
 
 @shared_task

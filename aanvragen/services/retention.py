@@ -33,7 +33,8 @@ from aanvragen.models import (
     private_storage,
 )
 from accounts.audit import audit_log
-from accounts.services.retention import Step, log_cutoff, run_steps
+from accounts.services.retention import Step, accounts_retention_apply, log_cutoff, run_steps
+from orgadmin.retention import imports_retention_apply
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,16 @@ def aanvragen_retention_apply(*, now: datetime | None = None, dry_run: bool = Fa
     if not dry_run:
         audit_log(Action.RETENTION_APPLIED, counts=counts)
     return counts
+
+
+def retention_apply(*, dry_run: bool = False) -> dict[str, int]:
+    """The nightly retention of every app, one after the other, each with its own audit event: the applications',
+    the accounts' (accounts.services.retention) and the beheer imports' (orgadmin.retention). The count per kind."""
+    return {
+        **aanvragen_retention_apply(dry_run=dry_run),
+        **accounts_retention_apply(dry_run=dry_run),
+        **imports_retention_apply(dry_run=dry_run),
+    }
 
 
 # --- The weekly orphan sweep ---

@@ -319,12 +319,12 @@ def test_the_retention_jobs_are_in_the_beat_schedule_under_dutch_names(settings)
     assert weekly.day_of_week == {0}
 
 
-def test_the_nightly_task_runs_both_apps_jobs_each_with_its_audit_event(user_a, on_commit):
+def test_the_nightly_task_runs_every_apps_jobs_each_with_its_audit_event(user_a, on_commit):
     from aanvragen.tasks import apply_retention
 
     concept(user_a)
     with time_machine.travel(T0 + timedelta(days=30), tick=False), on_commit(execute=True):
         counts = apply_retention.delay().get()
-    assert counts["concepts_deleted"] == 1 and "audit_events" in counts
+    assert counts["concepts_deleted"] == 1 and "audit_events" in counts and "user_imports" in counts
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"retention_applied", "accounts_retention_applied"} <= actions
+    assert {"retention_applied", "accounts_retention_applied", "imports_retention_applied"} <= actions

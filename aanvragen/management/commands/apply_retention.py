@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from aanvragen.services.retention import aanvragen_retention_apply
-from accounts.services.retention import accounts_retention_apply
+from aanvragen.services.retention import retention_apply
 
 
 class Command(BaseCommand):
@@ -11,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Niets wijzigen; per soort tonen wat zou gaan.")
 
     def handle(self, *args, dry_run=False, **options):
-        counts = {**aanvragen_retention_apply(dry_run=dry_run), **accounts_retention_apply(dry_run=dry_run)}
+        counts = retention_apply(dry_run=dry_run)
         verb = "zou gaan" if dry_run else "verwerkt"
         for kind, count in counts.items():
             self.stdout.write(f"{kind}: {count} {verb}")
