@@ -69,6 +69,50 @@ DETAIL_LABELS = {
 }
 
 
+# The Dutch text of the codes the services write as a detail's value (a step, a reason, a link's purpose, a kind of
+# second factor); any other value is shown as written.
+_CODE_KEYS = ("step", "reason", "purpose", "kind")
+VALUE_LABELS = {
+    "password_confirmed": gettext_lazy("wachtwoord bevestigd"),
+    "password_wrong": gettext_lazy("wachtwoord onjuist"),
+    "password_limited": gettext_lazy("wachtwoord te vaak onjuist"),
+    "old_code_confirmed": gettext_lazy("code van het oude nummer bevestigd"),
+    "old_code_wrong": gettext_lazy("code van het oude nummer onjuist"),
+    "old_code_limited": gettext_lazy("code van het oude nummer te vaak onjuist"),
+    "new_code_sent": gettext_lazy("code naar het nieuwe nummer verstuurd"),
+    "new_code_confirmed": gettext_lazy("code van het nieuwe nummer bevestigd"),
+    "new_code_wrong": gettext_lazy("code van het nieuwe nummer onjuist"),
+    "new_code_limited": gettext_lazy("code van het nieuwe nummer te vaak onjuist"),
+    "register": gettext_lazy("registreren"),
+    "login": gettext_lazy("inloggen"),
+    "confirm_limited": gettext_lazy("bevestigingscode te vaak onjuist"),
+    "confirm_stale": gettext_lazy("QR-code verlopen"),
+    "confirm_wrong": gettext_lazy("bevestigingscode onjuist"),
+    "remove_unknown": gettext_lazy("verwijderen: onbekende inlogmethode"),
+    "remove_limited": gettext_lazy("verwijderen: wachtwoord te vaak onjuist"),
+    "remove_password_wrong": gettext_lazy("verwijderen: wachtwoord onjuist"),
+    "remove_last": gettext_lazy("verwijderen: laatste inlogmethode"),
+    "remove_without_password": gettext_lazy("verwijderen zonder wachtwoord"),
+    "login_wrong": gettext_lazy("code onjuist bij inloggen"),
+    "unknown": gettext_lazy("onbekende sleutel"),
+    "other_account": gettext_lazy("sleutel van een ander account"),
+    "cloned": gettext_lazy("gekopieerde sleutel"),
+    "invalid": gettext_lazy("ongeldig antwoord"),
+    "no_password": gettext_lazy("zonder wachtwoord"),
+    "wrong_password": gettext_lazy("wachtwoord onjuist"),
+    "limited": gettext_lazy("te vaak geprobeerd"),
+    "welcome": gettext_lazy("welkomstmail"),
+    "reset": gettext_lazy("wachtwoord vergeten"),
+    "renew": gettext_lazy("wachtwoord verlopen"),
+    "factors_reset": gettext_lazy("inlogmethoden hersteld door de beheerder"),
+    "factors_reset_ciz": gettext_lazy("inlogmethoden hersteld door het CIZ"),
+    "passkey": gettext_lazy("passkey of beveiligingssleutel"),
+    "totp": gettext_lazy("authenticator-app"),
+    "sms": gettext_lazy("sms"),
+    "recovery": gettext_lazy("herstelcodes"),
+}
+
+
 def _actions() -> list[tuple[str, str]]:
     return sorted(((value, str(label)) for value, label in action_choices()), key=lambda choice: choice[1].lower())
 
@@ -115,9 +159,9 @@ def changes_of(detail: dict) -> list[tuple[str, str, str]]:
 
 
 def details_of(detail: dict) -> list[tuple[str, str]]:
-    """The detail's other entries (a purpose, a step, counts), secrets left out."""
+    """The detail's other entries (a purpose, a step, counts), secrets left out, codes in Dutch."""
     return [
-        (_label(key), _shown(value))
+        (_label(key), str(VALUE_LABELS[value]) if key in _CODE_KEYS and value in VALUE_LABELS else _shown(value))
         for key, value in detail.items()
         if key not in ("changes", "before", "after") and not _SECRET.search(key)
     ]

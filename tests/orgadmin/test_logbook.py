@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from accounts.audit import audit_log
 from accounts.models import AuditEvent
+from accounts.services.passwords import password_link_send
+from accounts.services.phone import phone_change_password_check
 from orgadmin import services
 from tests.conftest import password_step, two_factor_login
 from tests.factories import UserFactory
@@ -270,3 +272,14 @@ def test_an_imports_accounts_are_marked_with_the_file_and_every_detail_is_labell
     assert "aangemaakt: 1" in finished and "geweigerd: 0" in finished
     english = re.compile(r"\b(file name|rows|planned|user import|create|created|refused|unchanged|changed|error)\b")
     assert not [line for line in lines if english.search(line)]  # no detail under its code's English name
+
+
+def test_the_codes_of_steps_reasons_purposes_and_kinds_are_shown_in_dutch(admin_client, user_a):
+    phone_change_password_check(user=user_a, raw_password="niet het wachtwoord")
+    password_link_send(user=user_a, purpose="welcome")
+    audit_log(AuditEvent.Action.FACTOR_FAILED, actor=user_a, target=user_a, kind="totp", reason="confirm_stale")
+    lines = rows(admin_client.get(LOGBOOK))
+    assert any("stap: wachtwoord onjuist" in line for line in lines), lines
+    assert any("doel: welkomstmail" in line for line in lines), lines
+    assert any("soort: authenticator-app" in line and "reden: QR-code verlopen" in line for line in lines), lines
+    assert not [line for line in lines if re.search(r"password_wrong|welcome|totp|confirm_stale", line)]
