@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from aanvragen.services.clients import bsn_mask
 from aanvragen.validators import bsn_is_valid
+from accounts import selectors as account_selectors
 from accounts.audit import action_choices
 from accounts.models import AuditEvent, Organisation, User
 from orgadmin import selectors
@@ -106,10 +107,8 @@ VALUE_LABELS = {
     "renew": gettext_lazy("wachtwoord verlopen"),
     "factors_reset": gettext_lazy("inlogmethoden hersteld door de beheerder"),
     "factors_reset_ciz": gettext_lazy("inlogmethoden hersteld door het CIZ"),
-    "passkey": gettext_lazy("passkey of beveiligingssleutel"),
-    "totp": gettext_lazy("authenticator-app"),
-    "sms": gettext_lazy("sms"),
-    "recovery": gettext_lazy("herstelcodes"),
+    # A kind of second factor: the name the beheer list's 'Inlogmethoden' column gives it.
+    **{kind: account_selectors.LOGIN_METHOD_LABELS[model] for model, kind in account_selectors.FACTOR_MODELS.items()},
 }
 
 

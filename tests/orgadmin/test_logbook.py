@@ -281,5 +281,5 @@ def test_the_codes_of_steps_reasons_purposes_and_kinds_are_shown_in_dutch(admin_
     lines = rows(admin_client.get(LOGBOOK))
     assert any("stap: wachtwoord onjuist" in line for line in lines), lines
     assert any("doel: welkomstmail" in line for line in lines), lines
-    assert any("soort: authenticator-app" in line and "reden: QR-code verlopen" in line for line in lines), lines
+    assert any("soort: Authenticator-app" in line and "reden: QR-code verlopen" in line for line in lines), lines
     assert not [line for line in lines if re.search(r"password_wrong|welcome|totp|confirm_stale", line)]
