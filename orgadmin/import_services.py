@@ -255,13 +255,13 @@ def import_apply(*, import_id: int, deadline: float) -> bool:
         return True
     admin = _admin_of(user_import)
     with _at_admins_address(user_import):
-        while ids := _pending(user_import, "outcome"):
-            for row_id in ids:
-                with _as_imported(user_import):
+        with _as_imported(user_import):
+            while ids := _pending(user_import, "outcome"):
+                for row_id in ids:
                     row_apply(admin=admin, row_id=row_id)
-                if time.monotonic() > deadline:
-                    return False
-        _finish(user_import=user_import, admin=admin)
+                    if time.monotonic() > deadline:
+                        return False
+        _finish(user_import=user_import, admin=admin)  # its own audit row names the import already
     return True
 
 
