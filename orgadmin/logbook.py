@@ -127,10 +127,12 @@ def _label(key: str) -> str:
     return key.replace("_", " ")
 
 
-def _shown(value: Any) -> str:
-    """A detail's value as text, any BSN in it masked."""
+def _shown(value: Any, key: str = "") -> str:
+    """A detail's value as text: a code in Dutch (a step, reason, purpose or kind), any BSN masked."""
     if value is None or value == "":
         return "—"
+    if key in _CODE_KEYS and isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
     if isinstance(value, bool):
         return _("ja") if value else _("nee")
     if isinstance(value, list | tuple):
@@ -160,7 +162,7 @@ def changes_of(detail: dict) -> list[tuple[str, str, str]]:
 def details_of(detail: dict) -> list[tuple[str, str]]:
     """The detail's other entries (a purpose, a step, counts), secrets left out, codes in Dutch."""
     return [
-        (_label(key), str(VALUE_LABELS[value]) if key in _CODE_KEYS and value in VALUE_LABELS else _shown(value))
+        (_label(key), _shown(value, key))
         for key, value in detail.items()
         if key not in ("changes", "before", "after") and not _SECRET.search(key)
     ]
