@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from accounts import auth_cache
 from accounts.selectors import organisation_closed
 
 UserModel = get_user_model()
@@ -17,7 +18,12 @@ class AccountBackend(ModelBackend):
     def get_user(self, user_id):
         """The user of a running session, on every request: none once the account is deleted or inactive, or
         once the organisation's access is closed (accounts.selectors.organisation_closed)."""
-        user = UserModel._default_manager.select_related("organisation").filter(pk=user_id).first()
+        user = auth_cache.user_cached(user_id)  # kept from an earlier request while unchanged; else the database
+        if user is None:
+            auth_cache.versions_before_load(user_id)
+            user = UserModel._default_manager.select_related("organisation").filter(pk=user_id).first()
+            if user is not None:
+                auth_cache.user_loaded(user)
         if user is None or not user.is_active or organisation_closed(organisation=user.organisation):
             return None
         return user

@@ -1,7 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
@@ -17,6 +17,41 @@ login_name_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]*$",
     _("Een inlognaam bestaat uit kleine letters, cijfers, punt, streepje of liggend streepje."),
 )
+
+
+class SessionsSeeChangesQuerySet(models.QuerySet):
+    """update() and bulk_update() of accounts and organisations, which send no signal, tell accounts.auth_cache which
+    accounts changed, so that their running sessions see it on their next request (save() and delete() do so through
+    accounts.signals).
+
+    update() first locks the rows it will change and notes them: the UPDATE then changes those rows, which nobody
+    else can change meanwhile, plus any row that came to match since. Only when there are such rows (the count
+    differs) is every session told instead."""
+
+    def _changed(self, pks, *, exact: bool) -> None:
+        from accounts import auth_cache
+
+        if self.model is Organisation or not exact:
+            auth_cache.changed(everything=True)
+        else:
+            auth_cache.changed(users=pks)
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.select_for_update().values_list("pk", flat=True))
+            rows = super().update(**kwargs)
+        self._changed(pks, exact=rows == len(pks))
+        return rows
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        self._changed([obj.pk for obj in objs], exact=True)
+        return rows
+
+    bulk_update.alters_data = True
 
 
 class Organisation(models.Model):
@@ -51,6 +86,8 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
+    objects = SessionsSeeChangesQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
@@ -82,7 +119,7 @@ class EmailDomain(models.Model):
         return self.domain
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(SessionsSeeChangesQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, email, password=None, **extra_fields):

@@ -3,13 +3,15 @@ idle clock of a new login's session."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_otp.forms import otp_verification_failed
 from two_factor.signals import user_verified
 
+from accounts import auth_cache
 from accounts.audit import audit_log
-from accounts.models import AuditEvent, User
-from accounts.selectors import FACTOR_SMS
+from accounts.models import AuditEvent, Organisation, User
+from accounts.selectors import FACTOR_MODELS, FACTOR_SMS
 from accounts.services import login_completed, login_failed, session_started, sessions_end_all
 from accounts.services.factors import factor_failed, factor_kind
 
@@ -51,3 +53,27 @@ def audit_logout(sender, request, user, **kwargs):
     if user is not None:
         sessions_end_all(user=user)
         audit_log(Action.LOGGED_OUT, actor=user, target=user, request=request)
+
+
+@receiver([post_save, post_delete], sender=User)
+def account_changed(sender, instance, created=False, **kwargs):
+    """A saved or deleted account: its running sessions read it anew (accounts.auth_cache). A new one has none."""
+    if not created:
+        auth_cache.changed(users=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Organisation)
+def organisation_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        auth_cache.changed(everything=True)
+
+
+def factor_changed(sender, instance, created=False, **kwargs):
+    """A second factor saved (a verification counts it) or removed: a session it verified reads it anew."""
+    if not created:
+        auth_cache.changed(users=[instance.user_id])
+
+
+for _label in FACTOR_MODELS:
+    post_save.connect(factor_changed, sender=_label, dispatch_uid=f"factor_changed_save_{_label}")
+    post_delete.connect(factor_changed, sender=_label, dispatch_uid=f"factor_changed_delete_{_label}")

@@ -139,12 +139,13 @@ def install_counters() -> None:
 
     # Parts that run inside whichever layer first needs them (the session, request.user): booked on their own too.
     from django.contrib import auth
-    from django.contrib.sessions.backends.db import SessionStore
-    from django_otp.middleware import OTPMiddleware
 
-    from accounts import services
+    from accounts import auth_cache, services
+    from accounts.middleware import OTPMiddleware
+    from accounts.session_store import SessionStore
 
     for owner, attribute, part in (
+        (auth_cache, "request_begin", "of which: session, idle clock, account and device from Redis (one call)"),
         (SessionStore, "load", "of which: the session read"),
         (auth, "get_user", "of which: the account and its organisation"),
         (OTPMiddleware, "_verify_user_sync", "of which: the verified device"),

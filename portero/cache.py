@@ -1,8 +1,9 @@
 """Redis as Django's cache, degrading to a per-process memory cache while Redis is unreachable.
 
-The cache holds limits (SMS sends, link requests) and the moment of each session's last request (the idle
-rule); sessions themselves live in the database. So when Redis is down, login keeps working and the limits keep
-counting, per process, instead of every page failing. After a failure Redis is left alone for RETRY_AFTER
+The cache holds limits (SMS sends, link requests), the moment of each session's last request (the idle rule) and,
+through shared(), a copy of each session and of what a request needs of its login (accounts.auth_cache); the
+sessions themselves live in the database. So when Redis is down, login keeps working and the limits keep counting,
+per process, instead of every page failing. After a failure Redis is left alone for RETRY_AFTER
 seconds, so pages don't wait for a dead server on every call; connecting and each reply wait at most a second.
 
 A cache backend on Django's public cache API (BaseCache) that hands each call to Django's Redis client or, while
@@ -13,6 +14,7 @@ offers for choosing a server per key.
 import logging
 import random
 import re
+import secrets
 import time
 
 import redis
@@ -23,6 +25,7 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 10.0
+SHARED_EPOCH = "epoch"
 _UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
@@ -59,6 +62,32 @@ class ResilientRedisCache(BaseCache):
         self._cache = SharedClientRedisCacheClient(servers, **options)
         self._fallback = LocMemCache("portero-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
+        self._missed_shared = False
+        self.shared_prefix = f"{self.key_prefix}portero:"
+
+    def shared(self, on_redis):
+        """on_redis(client) on Redis, or None while Redis is down. For state that must be the same in every process
+        (the sessions and what accounts.auth_cache keeps of a login), which the per-process fallback would let
+        diverge: its callers then go to the database instead.
+
+        A call that could not reach Redis may have been a write another process needed (a session ended, an account
+        changed). So the first call that reaches Redis again first moves the shared epoch (SHARED_EPOCH), under
+        which all that state is kept: everything cached before the outage is then unseen, and is read anew from the
+        database."""
+        if time.monotonic() < self._down_until:
+            self._missed_shared = True
+            return None
+        try:
+            client = self._cache.get_client(write=True)
+            if self._missed_shared:
+                client.set(self.shared_prefix + SHARED_EPOCH, secrets.token_hex(8))
+                self._missed_shared = False
+            return on_redis(client)
+        except _UNREACHABLE:
+            self._down_until = time.monotonic() + RETRY_AFTER
+            self._missed_shared = True
+            logger.warning("Redis onbereikbaar: sessies en aanmeldingen komen %s s uit de database.", RETRY_AFTER)
+            return None
 
     def _degrading(self, on_redis, on_fallback):
         if time.monotonic() >= self._down_until:

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     # Every page needs a login unless its view says otherwise, and a login needs the second factor.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
@@ -161,6 +161,7 @@ PORTERO_SESSION_SAVE_INTERVAL = 60
 # logged out during a shift, and a session taken over (a shared computer left logged in) does not live for days.
 PORTERO_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_AGE = PORTERO_SESSION_IDLE_SECONDS + PORTERO_SESSION_SAVE_INTERVAL
+SESSION_ENGINE = "accounts.session_store"  # the database, with a copy in Redis (accounts.auth_cache)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,7 +11,7 @@ from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import selectors
+from accounts import auth_cache, selectors
 from accounts.audit import Action, AuditEvent, audit_log
 from accounts.models import User
 
@@ -70,18 +70,25 @@ def _update_audited(
                 "SELECT %s, %s, id, organisation_id, %s FROM changed",
                 [*set_params, *rule_params, *audit_params],
             )
-            return cursor.rowcount
-        cursor.execute(update, [*set_params, *rule_params])
-        changed = cursor.fetchall()
-        for start in range(0, len(changed), AUDIT_BATCH):
-            batch = changed[start : start + AUDIT_BATCH]
-            rows = ", ".join(["(%s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {audit.db_table} ({columns}) "  # noqa: S608
-                f"SELECT %s, %s, CAST(column1 AS BIGINT), CAST(column2 AS BIGINT), %s FROM (VALUES {rows}) AS changed",
-                [*audit_params, *(value for row in batch for value in row)],
-            )
-    return len(changed)
+            count = cursor.rowcount
+        else:
+            cursor.execute(update, [*set_params, *rule_params])
+            changed = cursor.fetchall()
+            for start in range(0, len(changed), AUDIT_BATCH):
+                batch = changed[start : start + AUDIT_BATCH]
+                rows = ", ".join(["(%s, %s)"] * len(batch))
+                cursor.execute(
+                    f"INSERT INTO {audit.db_table} ({columns}) "  # noqa: S608
+                    "SELECT %s, %s, CAST(column1 AS BIGINT), CAST(column2 AS BIGINT), %s "
+                    f"FROM (VALUES {rows}) AS changed",
+                    [*audit_params, *(value for row in batch for value in row)],
+                )
+            count = len(changed)
+    if count:
+        # Which accounts changed is not known here (on PostgreSQL they never leave the database): every running
+        # session reads its account anew, once (accounts.auth_cache).
+        auth_cache.changed(everything=True)
+    return count
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.conf import settings
 
 from aanvragen.choices import ConsentGivenBy, ConsentKind
 from aanvragen.services.aanvraag import aanvraag_create, aanvraag_status_change
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.django_db
 BSN = STEP_DATA["client"]["client_bsn"]
 
 
+# A budget counts a logged-in page's queries with Redis, where a running session reads nothing of its login from
+# the database (accounts.auth_cache). Without Redis every request also reads the session, the account with its
+# organisation, and the device.
+LOGIN_READS = 3
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -36,25 +43,25 @@ class Page:
 
 
 PAGES = [
-    Page("beheer: start", "admin", "/beheer/", 7),
-    Page("beheer: gebruiker", "admin", "/beheer/gebruiker/{username}/", 8),
-    Page("beheer: nieuwe gebruiker", "admin", "/beheer/gebruikers/nieuw/", 6),
-    Page("beheer: organisatie", "admin", "/beheer/organisatie/", 8),
+    Page("beheer: start", "admin", "/beheer/", 0),
+    Page("beheer: gebruiker", "admin", "/beheer/gebruiker/{username}/", 2),
+    Page("beheer: nieuwe gebruiker", "admin", "/beheer/gebruikers/nieuw/", 0),
+    Page("beheer: organisatie", "admin", "/beheer/organisatie/", 2),
     # The search and its page, plus the column 'Inlogmethoden': one query over every device model it reads.
-    Page("beheer: gebruikers zoeken 'a' op naam", "admin", "/beheer/gebruikers/?zoeken=a&sort=naam", 7),
-    Page("aanvraag: home", "user", "/", 7),
-    Page("aanvraag: cliënt zoeken", "user", "/clienten/zoeken/", 7),
-    Page("aanvraag: cliëntgegevens met toestemming", "user", "/clienten/gegevens/", 18),
-    Page("aanvraag: kies aanvraag", "user", "/aanvragen/nieuw/", 7),
-    Page("aanvraag: ingediende aanvraag", "user", "/aanvragen/{aanvraag}/", 12),
-    Page("aanvraag: stap van een concept", "user", "/aanvragen/{concept}/stap/client/", 8),
+    Page("beheer: gebruikers zoeken 'a' op naam", "admin", "/beheer/gebruikers/?zoeken=a&sort=naam", 3),
+    Page("aanvraag: home", "user", "/", 0),
+    Page("aanvraag: cliënt zoeken", "user", "/clienten/zoeken/", 0),
+    Page("aanvraag: cliëntgegevens met toestemming", "user", "/clienten/gegevens/", 11),
+    Page("aanvraag: kies aanvraag", "user", "/aanvragen/nieuw/", 0),
+    Page("aanvraag: ingediende aanvraag", "user", "/aanvragen/{aanvraag}/", 5),
+    Page("aanvraag: stap van een concept", "user", "/aanvragen/{concept}/stap/client/", 1),
     Page("inloggen", "anonymous", "/inloggen/", 4),
     Page("wachtwoord aanvragen", "anonymous", "/wachtwoord/aanvragen/", 0),
     Page(
         "inloggen: wachtwoordstap",
         "anonymous",
         "/inloggen/",
-        15,
+        11,
         method="post",
         data={"portero_login_view-current_step": "auth", "auth-username": "{username}", "auth-password": PASSWORD},
     ),
@@ -118,6 +125,13 @@ def request(client, page: Page, world):
     return client.get(url)
 
 
+def warmed(http, page: Page, world) -> None:
+    """A running session's first request reads its login from the database and keeps it in Redis
+    (accounts.auth_cache); the budget is that of the requests after it."""
+    if page.who != "anonymous":
+        request(http, page, world)
+
+
 def prepared(client, page: Page, world):
     if page.who != "anonymous":
         login_client(client, world[page.who])
@@ -132,13 +146,16 @@ def test_page_stays_within_its_query_budget_as_the_data_grows(page, world, clien
     from django.core.cache import cache
 
     http = prepared(client, page, world)
-    with django_assert_max_num_queries(page.budget) as small:
+    budget = page.budget + (LOGIN_READS if page.who != "anonymous" and not settings.REDIS_URL else 0)
+    warmed(http, page, world)
+    with django_assert_max_num_queries(budget) as small:
         response = request(http, page, world)
     assert response.status_code == 200, (page.name, response.status_code)
 
     grow(world)
     cache.clear()  # rate limits and SMS cooldowns of the first request; not what is counted
-    with django_assert_max_num_queries(page.budget) as large:
+    warmed(http, page, world)
+    with django_assert_max_num_queries(budget) as large:
         response = request(http, page, world)
     assert response.status_code == 200, (page.name, response.status_code)
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
