@@ -1,6 +1,6 @@
 """Django's database sessions, with a copy of each in Redis that the start of a request reads together with the
 rest of its login in one round trip (accounts.auth_cache). The database stays the truth: a session is written
-there as before (at most once a minute, accounts.services.session_touch), and read from there whenever Redis has
+there as before (at most once in 10 minutes, accounts.services.session_touch), and read from there whenever Redis has
 no copy, is down, or is not configured. Set as SESSION_ENGINE."""
 
 from django.contrib.sessions.backends import db

@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,8 +58,10 @@ SAMPLES = {
 }
 MEMORY_TARGET_REQUESTS = 10_000
 
+# Each page's share of the anonymous bare view's req/s (issue 25): what being logged in costs is part of the page.
+BARE_LOGGED_IN = "bare Django view, logged in"
+PAGE_RATIOS = {BARE_LOGGED_IN: 0.5, "beheer: gebruikers, zoeken 'a', op naam, pagina 1": 0.15, "aanvraag: home": 0.3}
 TARGETS = {
-    "page_ratio": 0.5,
     "page_p95_ms": 50,
     "search_p95_ms": 20,
     "job_seconds": 10,
@@ -127,14 +130,13 @@ def session_cookie(user_pk: int) -> str:
     """A session like the one after a completed login (password + verified SMS device), as a Cookie header."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from two_factor.plugins.phonenumber.models import PhoneDevice
 
     from accounts.models import User
 
     user = User.objects.get(pk=user_pk)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()  # the production engine
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "accounts.backends.AccountBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -230,7 +232,7 @@ def measure_pages(ids: dict, *, seconds: int, rounds: int) -> list[dict]:
         user_cookies = [session_cookie(ids["user"]) for _ in range(3)]
         pages = [
             ("bare Django view (reference)", "/bench/bare/", [], "ok"),
-            ("bare Django view, logged in (reference)", "/bench/bare/", admin_cookies, "ok"),
+            (BARE_LOGGED_IN, "/bench/bare/", admin_cookies, "ok"),
             ("beheer: gebruikers, zoeken 'a', op naam, pagina 1", "/beheer/gebruikers/?zoeken=a&sort=naam&pagina=1",
              admin_cookies, "Inlognaam"),
             ("aanvraag: home", "/", user_cookies, "Cliënt zoeken"),
@@ -849,12 +851,13 @@ def markdown(report: dict) -> str:
     pages = report.get("pages")
     if pages:
         bare, bare_session = pages[0], pages[1]
-        for page in pages[2:]:
-            # Every page measured needs a login, so its reference is the bare view requested the same way: with a
-            # session that has passed the second factor (docs/PERFORMANCE.md, "Which bare view"). The anonymous
-            # bare view is reported beside it.
+        for page in pages[1:]:
+            # Judged against the anonymous bare view: the login's cost counts (docs/PERFORMANCE.md, "Which bare
+            # view"). The bare view requested with a logged-in session is reported beside it.
+            target = PAGE_RATIOS.get(page["name"])
             ok = (
-                page["ratio_to_bare_session"] >= t["page_ratio"]
+                target is not None
+                and page["ratio_to_bare"] >= target
                 and page["p95_ms"] < t["page_p95_ms"]
                 and not page["errors"]
             )
@@ -864,8 +867,8 @@ def markdown(report: dict) -> str:
                 f"{bare['rps']} req/s "
                 f"(p95 {bare['p95_ms']} ms); bare view logged in {bare_session['rps']} req/s (p95 "
                 f"{bare_session['p95_ms']} ms) | {page['ratio_to_bare']:.0%} of bare, "
-                f"{page['ratio_to_bare_session']:.0%} of bare logged in | ≥ 50% of the bare view requested the same "
-                "way (logged in), p95 < 50 ms, 0 errors "
+                f"{page['ratio_to_bare_session']:.0%} of bare logged in | ≥ {target or 0:.0%} of the anonymous bare "
+                "view, p95 < 50 ms, 0 errors "
                 f"| {verdict(ok)} |"
             )
     search = report.get("search")

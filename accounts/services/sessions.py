@@ -33,8 +33,10 @@ def session_touch(*, session: SessionBase) -> None:
     request's one round trip that also brings the session's copy (accounts.auth_cache); the session row is written
     at most once per PORTERO_SESSION_SAVE_INTERVAL, not on every request: writing it each time cost every page a
     database UPDATE and COMMIT on the primary. The row lives SESSION_COOKIE_AGE (idle + interval) after its last
-    write, so it never expires before the rule does. Without the cache (Redis down) the rule counts from the
-    last written moment: a session may then end up to one interval early, never late.
+    write, so it never expires before the rule does. The interval is 10 minutes: people click about once a minute,
+    and a write per click would put an UPDATE on the primary for nearly every request. Without the cache (Redis
+    down) the rule counts from the last written moment: a session may then end up to one interval early, never
+    late.
 
     Besides the idle rule, the absolute lifetime (ASVS 3.3.2): PORTERO_SESSION_ABSOLUTE_SECONDS (12 hours) after the
     login (session_started) a session ends however active it is, to the second. The moment of the login is in the
