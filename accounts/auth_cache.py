@@ -15,8 +15,9 @@ account, its organisation or its device moves a version (changed(), below): a mo
 queryset's update() (accounts.models.SessionsSeeChangesQuerySet), and the raw UPDATE of the nightly jobs. A change
 of one account moves that account's version; a change of an organisation, or an update whose set of rows cannot
 be known, moves v:all. A version is moved at once and again after the transaction commits, so a copy read from
-the database in between is not used either. So the next request of every running session sees the change, and a
-request that changes nothing costs no query at all.
+the database in between is not used either. A copy is stamped only with versions that exist (VERSIONS_SCRIPT),
+and a session deleted from the database leaves a mark (GONE) that a late copy cannot overwrite. So the next
+request of every running session sees the change, and a request that changes nothing costs no query at all.
 
 The copy of an account is the row as the database has it, its password hash included (Django's check of the
 session's auth hash needs it): Redis must be as private as the database (on Kubernetes only web, worker and beat
@@ -44,7 +45,7 @@ REQUEST_SCRIPT = """
 local p, sk = ARGV[1], ARGV[2]
 local epoch = redis.call('GET', p .. 'epoch') or '0'
 local session = redis.call('GET', p .. 's:' .. epoch .. ':' .. sk)
-if not session then return {epoch} end
+if not session or session == '!' then return {epoch} end
 local seen = redis.call('SET', p .. 'seen:' .. sk, ARGV[3], 'EX', ARGV[4], 'GET')
 local a = redis.call('HMGET', p .. 'a:' .. epoch .. ':' .. sk, 'u', 'ver', 'user', 'dev', 'device')
 if a[1] then
@@ -56,6 +57,23 @@ end
 return {epoch, session, seen or false}
 """
 _SCRIPTS = {}
+# A version that does not exist yet is created first: a copy is never stamped with the '0' of a missing key, so a
+# version key lost later (expired) can never make an old copy look current.
+VERSIONS_SCRIPT = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if not v then
+    v = ARGV[1]
+    redis.call('SET', key, v, 'EX', ARGV[2])
+  end
+  out[i] = v
+end
+return out
+"""
+# A session deleted from the database leaves this in place of its copy for as long as a copy could live, so a
+# request that read the row just before the delete cannot put the copy back afterwards.
+GONE = "!"
 
 
 @dataclass
@@ -94,6 +112,10 @@ def _unsign(blob: bytes | None):
     if not hmac.compare_digest(mac, salted_hmac("accounts.auth_cache", payload, algorithm="sha256").digest()):
         return None
     return pickle.loads(payload)  # noqa: S301 - signed by us above
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
 
 
 def request_begin(*, session_key: str, now: float) -> tuple[str | None, float | None] | None:
@@ -176,10 +198,10 @@ def versions_before_load(user_id) -> None:
         return
 
     def run(client, prefix):
-        return client.mget([f"{prefix}v:u:{user_id}", f"{prefix}v:all"])
+        return client.eval(VERSIONS_SCRIPT, 2, f"{prefix}v:u:{user_id}", f"{prefix}v:all", _token(), VERSION_SECONDS)
 
     reply = _shared(run)
-    state.versions = None if reply is None else "|".join(_text(v) or "0" for v in reply)
+    state.versions = None if reply is None else "|".join(_text(v) for v in reply)
     state.user = state.device = state.device_id = None
     state.uid = str(user_id)
 
@@ -198,26 +220,31 @@ def device_loaded(persistent_id: str, device) -> None:
 
 
 def session_kept(*, session_key: str, encoded: str, seconds: int) -> None:
-    """The copy of a session as just written to (or read from) the database, under the current epoch."""
+    """The copy of a session as just written to (or read from) the database, under the current epoch; never in
+    place of the mark of a deleted session (GONE)."""
 
     def run(client, prefix):
         keep = (
-            "local e = redis.call('GET', ARGV[1] .. 'epoch') or '0' "
-            "return redis.call('SET', ARGV[1] .. 's:' .. e .. ':' .. ARGV[2], ARGV[3], 'EX', ARGV[4])"
+            "local key = ARGV[1] .. 's:' .. (redis.call('GET', ARGV[1] .. 'epoch') or '0') .. ':' .. ARGV[2] "
+            "if redis.call('GET', key) == ARGV[5] then return 0 end "
+            "return redis.call('SET', key, ARGV[3], 'EX', ARGV[4])"
         )
-        return client.eval(keep, 0, prefix, session_key, encoded, max(1, int(seconds)))
+        return client.eval(keep, 0, prefix, session_key, encoded, max(1, int(seconds)), GONE)
 
     if seconds > 0:
         _shared(run)
 
 
 def session_forgotten(*, session_key: str) -> None:
+    """The session was deleted from the database: its copy becomes GONE and its account copy goes."""
+
     def run(client, prefix):
         forget = (
             "local e = redis.call('GET', ARGV[1] .. 'epoch') or '0' "
-            "return redis.call('DEL', ARGV[1] .. 's:' .. e .. ':' .. ARGV[2], ARGV[1] .. 'a:' .. e .. ':' .. ARGV[2])"
+            "redis.call('DEL', ARGV[1] .. 'a:' .. e .. ':' .. ARGV[2]) "
+            "return redis.call('SET', ARGV[1] .. 's:' .. e .. ':' .. ARGV[2], ARGV[3], 'EX', ARGV[4])"
         )
-        return client.eval(forget, 0, prefix, session_key)
+        return client.eval(forget, 0, prefix, session_key, GONE, settings.SESSION_COOKIE_AGE)
 
     _shared(run)
 
@@ -241,7 +268,7 @@ def changed(*, users=(), everything: bool = False) -> None:
 
     def bump():
         def run(client, prefix):
-            token = secrets.token_hex(8)
+            token = _token()
             pipe = client.pipeline(transaction=False)
             for key in keys:
                 pipe.set(prefix + key, token, ex=VERSION_SECONDS)

@@ -215,3 +215,36 @@ def test_without_redis_every_request_reads_the_database(running, django_assert_n
     redis_down()
     with django_assert_num_queries(3):  # session, account with organisation, device
         assert running.get("/bare/").status_code == 200
+
+
+def test_a_session_read_just_before_it_ended_cannot_put_its_copy_back(running, django_assert_num_queries):
+    """A request that read the row just before another one ended the session (the 12 hours, the idle rule) writes
+    its copy after the end: the mark the end left stays, and the old cookie opens nothing."""
+    from django.contrib.sessions.models import Session
+
+    from accounts import auth_cache
+    from accounts.session_store import SessionStore
+
+    key = running.cookies[settings.SESSION_COOKIE_NAME].value
+    row = Session.objects.get(session_key=key)
+    SessionStore(key).delete()
+    auth_cache.session_kept(session_key=key, encoded=row.session_data, seconds=1800)  # the late request's copy
+    assert not still_logged_in(running)
+
+
+def test_a_lost_version_never_makes_an_old_copy_current(client, user_a):
+    """A copy is stamped only with versions that exist: were it stamped with a missing one, a change that then set
+    that version, and the version's loss (it expires after a day), would make the old copy look current again."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+
+    def version_lost():
+        backend.shared(lambda client: client.delete(f"{backend.shared_prefix}v:u:{user_a.pk}"))
+
+    login_client(client, user_a)
+    version_lost()
+    assert still_logged_in(client)  # the copy is made now
+    user_deactivate_idle(user=User.objects.get(pk=user_a.pk))
+    version_lost()
+    assert not still_logged_in(client)
