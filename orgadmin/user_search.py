@@ -348,10 +348,13 @@ def user_list(*, admin: User, query: str = "", show_deleted: bool = False, sort:
             # would add a bitmap of all its accounts (PostgreSQL takes the two for independent). Same test, in a
             # form no index serves. The ids, not just their number: the page then reads those accounts by id
             # instead of joining the codes again (at 1,000,000 accounts that join costs as much as the count).
+            # The codes' matches as an array (ARRAY(subquery), computed once before the accounts are read), not as
+            # `id IN (subquery)`: as a join the planner may misjudge a mid-frequent word ('no', 'y', 'na') and scan
+            # every account of the table, 40 ms at 100,000 accounts and ten times that at a million.
             where, params = matching(
                 ("organisation_id + 0 = %s", [admin.organisation_id]),
                 (
-                    f"id IN (SELECT user_id FROM {UserSearch._meta.db_table} WHERE codes @> %s::integer[])",  # noqa: S608
+                    f"id = ANY(ARRAY(SELECT user_id FROM {UserSearch._meta.db_table} WHERE codes @> %s::integer[]))",  # noqa: S608
                     [sorted(set(codes))],
                 ),
             )

@@ -242,3 +242,21 @@ def test_a_search_of_several_words_reads_the_frequent_codes_once(admin_a, monkey
     user_list(admin=admin_a, query="jan de vries van", show_deleted=True)
     user_list(admin=admin_a, query="", show_deleted=True)  # no words: nothing to decide
     assert len(reads) == 1
+
+
+def test_a_word_found_through_its_codes_never_joins_the_accounts_to_the_codes(admin_a, monkeypatch):
+    """The codes' matches are computed once, as an array, before any account is read; the accounts are then read by
+    id. As a join (`id IN (subquery)`) the planner misjudged mid-frequent words ('no', 'y', 'na') on a table where
+    every organisation's accounts lie all over it, and scanned every account: 40 ms at 100,000 accounts."""
+    postgresql_only()
+    UserFactory.create_batch(5, organisation=admin_a.organisation, last_name="Noordam")
+    monkeypatch.setattr(user_search, "_frequent_codes", frozenset)
+    with CaptureQueriesContext(connection) as queries:
+        found = user_list(admin=admin_a, query="no")
+    assert found.count == 5
+    (ids_sql,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT id FROM accounts_user")]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + ids_sql)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan
+    assert not any(join in plan for join in ("Nested Loop", "Hash Join", "Merge Join", "Semi Join"))
