@@ -1,6 +1,7 @@
--- Used by bench/run.py. Each wrk thread gets its own session cookie (BENCH_COOKIES, comma-separated), cycles
--- through BENCH_PATHS when given, stops after BENCH_REQUESTS responses when given, and the summary is printed
--- as one JSON line (wrk's own --latency table has no p95).
+-- Used by bench/run.py. Each wrk thread takes its share of the session cookies in BENCH_COOKIE_FILE (one a
+-- line: the thread's number, then every `threads`-th) and sends each request with the next cookie of its share;
+-- it cycles through BENCH_PATHS when given, and the summary is printed as one JSON line (wrk's own --latency
+-- table has no p95).
 local counter = 0
 
 setup = function(thread)
@@ -15,22 +16,26 @@ local function split(text)
 end
 
 init = function(args)
-  local cookies = split(os.getenv("BENCH_COOKIES"))
-  if #cookies > 0 then wrk.headers["Cookie"] = cookies[((id - 1) % #cookies) + 1] end
+  mine = {}
+  local all = {}
+  local file = io.open(os.getenv("BENCH_COOKIE_FILE") or "", "r")
+  if file then
+    for line in file:lines() do if #line > 0 then table.insert(all, line) end end
+    file:close()
+  end
+  local total = tonumber(os.getenv("BENCH_THREADS") or "1")
+  for i = id, #all, total do table.insert(mine, all[i]) end
+  if #mine == 0 and #all > 0 then table.insert(mine, all[((id - 1) % #all) + 1]) end
   paths = split(os.getenv("BENCH_PATHS"))
-  limit = tonumber(os.getenv("BENCH_REQUESTS_PER_THREAD") or "0")
-  sent, received = 0, 0
+  sent = 0
 end
 
 request = function()
   sent = sent + 1
-  if #paths > 0 then return wrk.format("GET", paths[((sent - 1) % #paths) + 1]) end
-  return wrk.format("GET")
-end
-
-response = function(status, headers, body)
-  received = received + 1
-  if limit > 0 and received >= limit then wrk.thread:stop() end
+  local headers = nil
+  if #mine > 0 then headers = {Cookie = mine[((sent - 1) % #mine) + 1]} end
+  if #paths > 0 then return wrk.format("GET", paths[((sent - 1) % #paths) + 1], headers) end
+  return wrk.format("GET", nil, headers)
 end
 
 done = function(summary, latency, requests)
