@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install install-test bench messages clean
+.PHONY: run test lint format install install-test bench bench-growth messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ bench: install-test
 	DATABASE_URL=$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/portero_bench) \
 	REDIS_URL=$(or $(BENCH_REDIS_URL),redis://127.0.0.1:6379/7) \
 	$(BIN)/python bench/run.py --scale $(or $(BENCH_SCALE),0.05) $(BENCH_ARGS)
+
+## make bench-growth: the nightly jobs at several scales (BENCH_GROWTH_SCALES, default 0.05 0.1 0.2), each on its
+## own database portero_bench_growth_*; time per account and growth exponent, never a linear projection.
+bench-growth: install-test
+	REDIS_URL=$(or $(BENCH_REDIS_URL),redis://127.0.0.1:6379/7) \
+	$(BIN)/python bench/growth.py $(or $(BENCH_GROWTH_SCALES),0.05 0.1 0.2) $(BENCH_ARGS)
 
 ## make messages: the Dutch catalog from the sources (makemessages; each Portero string translated by itself,
 ## the library strings from locale/nl/libraries.po), then compilemessages. Needs GNU gettext.
