@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django import forms
+from django.core.exceptions import ValidationError
 
 from aanvragen.forms import ClientStepForm, ConsentForm, ZorgvraagStepForm
 from aanvragen.services.aanvraag import aanvraag_create
@@ -18,6 +19,7 @@ from portero.forms import (
     DateOfBirthField,
     DutchDateField,
     KiesChoicesMixin,
+    add_service_errors,
 )
 from tests.aanvragen.helpers import date_parts
 
@@ -151,3 +153,20 @@ def test_a_list_with_its_own_first_entry_keeps_it():
     form = Filter()
     assert [label for _v, label in form.fields["status"].choices] == ["Alle statussen", "A"]
     assert [label for _v, label in form.fields["soort"].choices] == ["Kies …", "A"]
+
+
+class _NameForm(forms.Form):
+    name = forms.CharField()
+
+
+def test_a_service_error_lands_next_to_its_field_or_above_the_form():
+    form = _NameForm(data={"name": "x"})
+    form.is_valid()
+    add_service_errors(form, ValidationError({"name": "Deze naam is al in gebruik.", "elders": "Niet toegestaan."}))
+    assert form.errors["name"] == ["Deze naam is al in gebruik."]
+    assert form.non_field_errors() == ["Niet toegestaan."]  # a key the form has no field for goes above it
+
+    form = _NameForm(data={"name": "x"})
+    form.is_valid()
+    add_service_errors(form, ValidationError("De organisatie is opgeheven."))
+    assert form.non_field_errors() == ["De organisatie is opgeheven."] and "name" not in form.errors

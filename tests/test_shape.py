@@ -67,3 +67,20 @@ def test_no_comment_points_to_a_document_outside_the_repository():
         if OUTSIDE_REFERENCE.search(line)
     ]
     assert not found
+
+
+def test_the_types_a_profile_allows_are_read_in_one_place():
+    """PROFILE_AANVRAAGSOORTEN is declared in aanvragen/choices.py and read only by
+    aanvragen.selectors.aanvraagsoorten_allowed; the beheer site and the services ask that selector."""
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in app_modules()
+        if "PROFILE_AANVRAAGSOORTEN" in path.read_text(encoding="utf-8")
+    }
+    assert readers == {"aanvragen/choices.py", "aanvragen/selectors.py"}
+    asking = {
+        str(path.relative_to(ROOT))
+        for path in app_modules()
+        if "aanvraagsoorten_allowed(" in path.read_text(encoding="utf-8")
+    }
+    assert {"orgadmin/views.py", "aanvragen/services/aanvraag.py"} <= asking
