@@ -6,9 +6,11 @@
 Each scale is seeded by bench/seed.py into its own database (portero_bench_growth_<scale>, dropped and created
 again unless --reuse) and measured by `bench/run.py --only jobs` (the job and the hand-written SQL, alternating,
 rolled back). For each job and night this reports the time per account at every scale and the growth exponent k
-of time ∝ accounts^k, fitted by least squares on the logarithms: k = 1 is linear. Judged: the time per account
-within ±20% of its mean across the scales, and, for the first night, the largest scale's time carried to
-2,000,000 accounts with the measured exponent under 10 s. Results: var/bench/growth-<time>.json and .md.
+of time ∝ accounts^k, fitted by least squares on the logarithms: k = 1 is linear. Judged, for the first night (a
+backlog that is a share of all accounts): the time per account within ±20% of its mean across the scales, and the
+largest scale's time carried to 2,000,000 accounts with the measured exponent under 10 s; for a regular night (one
+day's work, which may grow slower than the accounts): the time per account at the largest scale not 20% above the
+smallest scale's. Results: var/bench/growth-<time>.json and .md.
 """
 
 import argparse
@@ -76,7 +78,11 @@ def growth(reports: list[dict]) -> list[dict]:
             "sql_exponent": round(exponent([(n, sql) for n, _s, sql, _rows in points]), 2),
             "spread": round(spread, 3),
             "at_2m_s": round(at_target, 1),
-            "ok": spread <= SPREAD and (not first_night or at_target < TARGET_SECONDS),
+            # The first night's work is the backlog, a share of all accounts: linear, and under the target at 2M.
+            # A regular night's is one day's worth: it may grow slower than the accounts, never faster.
+            "ok": (spread <= SPREAD and at_target < TARGET_SECONDS)
+            if first_night
+            else per_account[-1] <= per_account[0] * (1 + SPREAD),
         })  # fmt: skip
     return rows
 
@@ -94,7 +100,8 @@ def markdown(rows: list[dict], reports: list[dict]) -> str:
         per_scale = " → ".join(
             f"{p['us_per_account']} ({round(p['sql_s'] / p['accounts'] * 1e6, 2)})" for p in row["points"]
         )
-        target = "±20%" + (", < 10 s at 2M" if row["name"].split(", ", 1)[1].startswith("first") else "")
+        first_night = row["name"].split(", ", 1)[1].startswith("first")
+        target = "±20%, < 10 s at 2M" if first_night else "µs per account not 20% above the smallest scale's"
         lines.append(
             f"| `{row['name']}` | {per_scale} | {row['exponent']} ({row['sql_exponent']}) | ±{row['spread']:.0%} | "
             f"{row['at_2m_s']} s | {target} | {'✓' if row['ok'] else '✗'} |"

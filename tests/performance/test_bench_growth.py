@@ -30,3 +30,13 @@ def test_linear_work_passes_and_work_growing_as_n_to_the_1_3_fails():
     )
     assert steeper[0]["exponent"] == 1.3
     assert steeper[0]["spread"] > 0.2 and not steeper[0]["ok"]
+
+
+def test_a_regular_night_may_grow_slower_than_the_accounts_never_faster():
+    def night(seconds):
+        return [{**r, "jobs": [{**r["jobs"][0], "name": "deactivate_idle_accounts, regular night"}]} for r in seconds]
+
+    slower = growth(night([report(0.05, 100_000, 0.04), report(0.1, 200_000, 0.05), report(0.2, 400_000, 0.06)]))
+    assert slower[0]["exponent"] < 1 and slower[0]["ok"]
+    faster = growth(night([report(0.05, 100_000, 0.04), report(0.1, 200_000, 0.1), report(0.2, 400_000, 0.25)]))
+    assert faster[0]["exponent"] > 1 and not faster[0]["ok"]
