@@ -84,3 +84,17 @@ def test_the_types_a_profile_allows_are_read_in_one_place():
         if "aanvraagsoorten_allowed(" in path.read_text(encoding="utf-8")
     }
     assert {"orgadmin/views.py", "aanvragen/services/aanvraag.py"} <= asking
+
+
+def test_every_file_and_function_architecture_md_names_exists():
+    """ARCHITECTURE.md sends a newcomer to files (and `file::name`): each one is there, and so is the name in it."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = re.findall(r"`((?:[a-z_]+/)+[a-z_0-9]+\.(?:py|html|md))(?:::(\w+))?`", text)
+    assert len(named) > 20
+    missing = []
+    for path, name in named:
+        # A path of each app ("each app's `migrations/0001_initial.py`") is found in every app that has one.
+        files = [ROOT / path] if (ROOT / path).is_file() else [p for app in APPS if (p := ROOT / app / path).is_file()]
+        if not files or (name and not all(re.search(rf"\b{name}\b", file.read_text("utf-8")) for file in files)):
+            missing.append(f"{path}::{name}" if name else path)
+    assert not missing
