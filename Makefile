@@ -40,7 +40,7 @@ format: install-test
 	$(BIN)/ruff format .
 
 ## make bench: a country's data in PostgreSQL (COPY), production settings under gunicorn + wrk, each figure next to
-## its reference; writes var/bench/results-*.md. BENCH_SCALE=0.05 (default, ~5 min) … 1 (national).
+## its reference; writes var/bench/results-*.md. BENCH_SCALE=0.05 (default, ~15 min) … 1 (national).
 ## Needs PostgreSQL (BENCH_DATABASE_URL, dropped and re-created), Redis (db 7) and Debian's wrk.
 bench: install-test
 	DATABASE_URL=$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/portero_bench) \

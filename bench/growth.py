@@ -38,7 +38,10 @@ def measured(scale: float, *, reuse: bool) -> dict:
     if reuse and (OUT / f"seed-{database}.json").exists():
         command.append("--reuse")
     print(f"scale {scale}: {' '.join(command[1:])} on {database}", flush=True)
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        sys.exit(f"scale {scale} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    out = done.stdout
     path = re.search(r"Results: (var/bench/results-\S+)\.json", out).group(1)
     return json.loads((ROOT / f"{path}.json").read_text())
 
