@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "portero.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portero.hosts.HostRoutingMiddleware",
+    "portero.language.LanguageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
