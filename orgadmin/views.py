@@ -22,6 +22,7 @@ from orgadmin.forms import UserDeleteForm, UserForm, UserSearchForm
 from orgadmin.user_search import current_columns, parse_sort, user_list_page
 from portero.forms import add_service_errors
 from portero.hosts import AANVRAAG, absolute_url
+from portero.templatetags import query_string
 
 SESSION_ADDED = "orgadmin_user_added"  # the confirmation page belongs to the create that just happened
 _MARKER = "PORTERO-USERNAME"
@@ -60,9 +61,9 @@ def user_detail_url() -> Callable[[str], str]:
     return url
 
 
-def _sort_columns(sort: str) -> list[dict]:
-    """The column headers: the current direction (for aria-sort) and the sort a click on the title asks for (none
-    for a column that is not sortable)."""
+def _sort_columns(sort: str, query) -> list[dict]:
+    """The column headers: the current direction (for aria-sort) and the link a click on the title follows (the
+    list's URL `query` with that sort, from page 1; none for a column that is not sortable)."""
     current, descending = parse_sort(sort)
     columns = []
     for column in current_columns():
@@ -73,7 +74,9 @@ def _sort_columns(sort: str) -> list[dict]:
                 "label": column.label,
                 "sortable": column.sortable,
                 "aria_sort": direction,
-                "next_sort": f"-{column.key}" if direction == "ascending" else column.key,
+                "href": query_string(
+                    query, sort=f"-{column.key}" if direction == "ascending" else column.key, pagina=None
+                ),
             }
         )
     return columns
@@ -106,7 +109,7 @@ def user_list(request):
         "page": page,
         "limited": found.limited,
         "limit": _grouped(found.count, get_language()) if found.limited else "",
-        "columns": _sort_columns(sort),
+        "columns": _sort_columns(sort, request.GET),
     }
     return render(request, "orgadmin/user_list.html", context)
 

@@ -1,4 +1,4 @@
-"""portero/templatetags.py: the page links (templates/includes/pagination.html) and the layout's links."""
+"""portero/templatetags.py: the page links ({% pagination %}) and the layout's links."""
 
 import re
 
