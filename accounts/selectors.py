@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn.utils import get_credential_model
 
 from accounts.models import Organisation, PasswordHistory, User
+from portero.sql import ids_condition
 
 
 class OrganisationClosed(StrEnum):
@@ -172,11 +173,12 @@ LOGIN_METHOD_LABELS = {
 
 @functools.cache
 def _login_methods_sql() -> str:
-    """One SELECT per installed device model Portero shows, as a UNION ALL with one {ids} slot each: built once per
-    process, because building the same four ORM querysets for every page cost more than the query itself."""
+    """One SELECT per installed device model Portero shows, as a UNION ALL with one {ids} slot each (a condition on
+    user_id): built once per process, because building the same four ORM querysets for every page cost more than the
+    query itself."""
     quote = connection.ops.quote_name
     keys = list(LOGIN_METHOD_LABELS)
-    part = "SELECT DISTINCT user_id, {index} FROM {table} WHERE confirmed AND user_id IN ({{ids}})"
+    part = "SELECT DISTINCT user_id, {index} FROM {table} WHERE confirmed AND {{ids}}"
     return " UNION ALL ".join(
         part.format(index=keys.index(model._meta.label_lower), table=quote(model._meta.db_table))
         for model in django_otp.device_classes()
@@ -193,8 +195,9 @@ def login_methods_by_user(user_ids) -> dict[int, list[str]]:
     if not ids or not sql:
         return {}
     found: dict[int, set[int]] = {user_id: set() for user_id in ids}
+    condition, params = ids_condition("user_id", ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), ids * sql.count("{ids}"))
+        cursor.execute(sql.replace("{ids}", condition), params * sql.count("{ids}"))
         for user_id, index in cursor.fetchall():
             found[user_id].add(index)
     labels = list(LOGIN_METHOD_LABELS.values())

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import active_users, login_methods_by_user
 from orgadmin.models import UserSearch
+from portero.sql import ids_condition
 
 USERS_PER_PAGE = 25
 # The list counts matches up to this many (40 pages). Counting every match of one letter in an organisation of
@@ -365,7 +366,7 @@ def user_list(*, admin: User, query: str = "", show_deleted: bool = False, sort:
             cursor.execute(f"SELECT id FROM accounts_user WHERE {where} LIMIT %s", [*params, USER_LIST_LIMIT + 1])  # noqa: S608
             found = [row[0] for row in cursor.fetchall()]
             count = len(found)
-            counted = ("id = ANY(%s)", [found])
+            counted = ids_condition("id", found)
         else:
             where, params = matches
             cursor.execute(
