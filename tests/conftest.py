@@ -77,9 +77,13 @@ def _private_media(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from orgadmin.user_search import forget_frequent_codes
+
     cache.clear()
+    forget_frequent_codes()  # and this process's copy of the search statistics
     yield
     cache.clear()
+    forget_frequent_codes()
 
 
 @pytest.fixture

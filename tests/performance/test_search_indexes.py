@@ -194,7 +194,7 @@ def test_the_statistics_of_the_codes_are_read_after_analyze(admin_a, monkeypatch
     a_code = user_search.search_code(admin_a.organisation_id, "a")
     for threshold, frequent in [(30, True), (1000, False)]:  # 'a' is in the 30 Anna's (and maybe a few more)
         monkeypatch.setattr(user_search, "FREQUENT_PIECE_ACCOUNTS", threshold)
-        cache.delete(user_search.FREQUENT_CODES_CACHE_KEY)  # read before the ANALYZE, kept for ten minutes
+        user_search.forget_frequent_codes()  # read before the ANALYZE, kept for ten minutes
         assert (a_code in user_search._frequent_codes()) is frequent
 
 
@@ -211,7 +211,7 @@ def test_a_piece_in_2500_of_the_organisations_accounts_is_walked_not_counted_thr
     )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE accounts_user_search")
-    cache.delete(user_search.FREQUENT_CODES_CACHE_KEY)
+    user_search.forget_frequent_codes()
     assert user_search.search_code(organisation.id, "wie") in user_search._frequent_codes()
     with CaptureQueriesContext(connection) as queries:
         found = user_list(admin=admin_a, query="wie", sort="naam")
@@ -263,6 +263,26 @@ def test_a_search_of_several_words_reads_the_frequent_codes_once(admin_a, monkey
     user_list(admin=admin_a, query="jan de vries van", show_deleted=True)
     user_list(admin=admin_a, query="", show_deleted=True)  # no words: nothing to decide
     assert len(reads) == 1
+
+
+def test_each_process_keeps_the_statistics_it_read_for_a_minute_then_reads_the_shared_cache_again(admin_a, monkeypatch):
+    """The shared cache's round trip was a tenth of a search's own time; a minute-old copy chooses the same path."""
+    postgresql_only()
+    clock = [1000.0]
+    monkeypatch.setattr(user_search.time, "monotonic", lambda: clock[0])
+    reads = []
+    real = cache.get_or_set
+    monkeypatch.setattr(user_search.cache, "get_or_set", lambda *args: reads.append(1) or real(*args))
+    for seconds in (0, 59.9):  # read once, then kept
+        clock[0] = 1000.0 + seconds
+        user_list(admin=admin_a, query="jan")
+    assert len(reads) == 1
+    clock[0] = 1000.0 + user_search.FREQUENT_CODES_LOCAL_SECONDS
+    user_list(admin=admin_a, query="jan")
+    assert len(reads) == 2
+    user_search.forget_frequent_codes()
+    user_list(admin=admin_a, query="jan")
+    assert len(reads) == 3
 
 
 def test_a_word_found_through_its_codes_never_joins_the_accounts_to_the_codes(admin_a, monkeypatch):
