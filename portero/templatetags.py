@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import QueryDict
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -29,9 +30,26 @@ def named_url(name: str) -> str:
         return url
 
 
+_STATIC_URLS: dict[str, str] = {}
+
+
+@register.simple_tag
+def static_url(path: str) -> str:
+    """{% static path %}, looked up once per process: the manifest of the hashed file names is read at start-up and
+    does not change while the process runs, and the storage's look-up cost 30 µs on every page (the layout's
+    style sheet)."""
+    try:
+        return _STATIC_URLS[path]
+    except KeyError:
+        url = _STATIC_URLS[path] = static(path)
+        return url
+
+
 def _forget_named_urls(*, setting, **kwargs) -> None:
     if setting == "ROOT_URLCONF":  # as Django clears its own URL caches (tests override the setting)
         _NAMED_URLS.clear()
+    if setting in ("STORAGES", "STATIC_URL"):  # as Django resets its static files storage
+        _STATIC_URLS.clear()
 
 
 setting_changed.connect(_forget_named_urls)

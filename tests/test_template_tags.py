@@ -56,3 +56,14 @@ def test_the_first_page_has_no_previous_link_and_the_last_no_next(number):
     written = render(300, number)
     assert ('rel="prev"' in written) is (number > 1)
     assert ('rel="next"' in written) is (number < 12)
+
+
+def test_static_url_is_the_url_static_gives_and_follows_a_changed_storage(settings):
+    from django.templatetags.static import static
+
+    def written() -> str:
+        return engines["django"].from_string("{% load portero %}{% static_url 'css/portero.css' %}").render({})
+
+    assert written() == static("css/portero.css") == "/static/css/portero.css"
+    settings.STATIC_URL = "/elders/"
+    assert written() == "/elders/css/portero.css"
