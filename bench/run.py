@@ -135,8 +135,13 @@ def user_sessions(user_pk: int, count: int, *, think_seconds: int = 0) -> list[s
     """`count` sessions of one account as after a completed login, as Cookie headers, with the production
     SESSION_ENGINE. With think_seconds, each is a person who clicks every think_seconds: its row was last written
     think_seconds × k ago (k = 1, 2, ... while that stays within PORTERO_SESSION_SAVE_INTERVAL), so that once
-    aged_due() has made the due tenth-or-so due, the measured clicks write the row at the rate people's clicks do."""
+    aged_due() has made the due tenth-or-so due, the measured clicks write the row at the rate people's clicks do.
+    Each also sends the CSRF cookie, as a browser does once its first page of the session has set it: without it,
+    every page with a form would make a new CSRF secret and send a Set-Cookie, which no person's second click does."""
+    import string
+
     from django.conf import settings
+    from django.utils.crypto import get_random_string
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -161,7 +166,8 @@ def user_sessions(user_pk: int, count: int, *, think_seconds: int = 0) -> list[s
             session[SESSION_STARTED] = now - 3600
             session[SESSION_SEEN] = now - think_seconds * (i % steps + 1)
         session.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        csrf = get_random_string(32, string.ascii_letters + string.digits)  # the cookie's form (CSRF_SECRET_LENGTH)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
     return cookies
 
 
@@ -177,7 +183,7 @@ def aged_due(cookies: list[str], *, think_seconds: int) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     every = max(1, settings.PORTERO_SESSION_SAVE_INTERVAL // think_seconds)
     for cookie in cookies[::every]:
-        session = store(cookie.split("=", 1)[1])
+        session = store(cookie.split(";", 1)[0].split("=", 1)[1])  # "<session cookie>=<key>; <csrf cookie>=…"
         session[SESSION_SEEN] = timezone.now().timestamp() - settings.PORTERO_SESSION_SAVE_INTERVAL
         session.save()
 
