@@ -141,9 +141,9 @@ def user_sessions(user_pk: int, count: int, *, think_seconds: int = 0) -> list[s
     import string
 
     from django.conf import settings
-    from django.utils.crypto import get_random_string
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils import timezone
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
     from two_factor.plugins.phonenumber.models import PhoneDevice
 
