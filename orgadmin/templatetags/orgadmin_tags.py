@@ -25,6 +25,7 @@ def user_rows(rows) -> SafeString:
     engine two thirds of the page's rendering (a lookup, a filter chain and an escape per value); this is the
     same HTML, each value escaped (the escape of Django's templates, html.escape)."""
     not_yet, none = escape(gettext("Nog niet ingelogd")), escape(gettext("Geen"))
+    zone = timezone.get_current_timezone()  # once, not per row
     lines = []
     for row in rows:
         last_login = row["last_login"]
@@ -33,7 +34,7 @@ def user_rows(rows) -> SafeString:
         lines.append(
             f'\n    <tr><td><a href="{escape(row["url"])}">{escape(row["username"])}</a></td>'
             f"<td>{escape(row['last_name'])}, {escape(row['first_name'])}{' ' + escape(prefix) if prefix else ''}</td>"
-            f"<td>{minute(timezone.localtime(last_login)) if last_login else not_yet}</td>"
+            f"<td>{minute(last_login.astimezone(zone)) if last_login else not_yet}</td>"
             f"<td>{escape(', '.join(methods)) if methods else none}</td>"
             f"<td>{escape(row['remark'])}</td></tr>"
         )
