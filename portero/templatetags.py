@@ -1,6 +1,7 @@
 """Template tags every site uses, registered as the library 'portero' (settings.TEMPLATES, OPTIONS libraries)."""
 
 from html import escape
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -57,14 +58,17 @@ setting_changed.connect(_forget_named_urls)
 
 def query_string(query: QueryDict, **changes) -> str:
     """What Django's {% querystring %} writes for these changes to `query` (a parameter set to None is removed), as
-    a function for tags written in Python: the URL's other parameters (search, filter, sort) stay, in their order."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}" if params or query else ""
+    a function for tags written in Python: the URL's other parameters (search, filter, sort) stay, in their order, and
+    a changed one keeps its place. Built from the pairs, without the copy of the QueryDict the tag makes (a page of
+    the beheer list writes eleven such links)."""
+    pairs = []
+    for key, values in query.lists():
+        if key not in changes:
+            pairs += [(key, value) for value in values]
+        elif changes[key] is not None:
+            pairs.append((key, changes[key]))
+    pairs += [(key, value) for key, value in changes.items() if value is not None and key not in query]
+    return f"?{urlencode(pairs)}" if pairs or query else ""
 
 
 @register.simple_tag(takes_context=True)

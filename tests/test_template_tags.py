@@ -67,3 +67,20 @@ def test_static_url_is_the_url_static_gives_and_follows_a_changed_storage(settin
     assert written() == static("css/portero.css") == "/static/css/portero.css"
     settings.STATIC_URL = "/elders/"
     assert written() == "/elders/css/portero.css"
+
+
+@pytest.mark.parametrize(
+    "url", ["/lijst/", "/lijst/?pagina=3", "/lijst/?zoeken=%C3%B6zt%C3%BCrk+%26+co&x=1&x=2&pagina=2"]
+)
+@pytest.mark.parametrize(
+    "changes", [{"pagina": 4}, {"pagina": None}, {"sort": "-naam", "pagina": None}, {"x": "3"}, {"nieuw": "ja &"}]
+)
+def test_query_string_writes_what_djangos_querystring_tag_writes(url, changes):
+    from portero.templatetags import query_string
+
+    request = RequestFactory().get(url)
+    arguments = " ".join(f"{key}={'None' if value is None else repr(value)}" for key, value in changes.items())
+    expected = engines["django"].from_string(
+        f"{{% autoescape off %}}{{% querystring {arguments} %}}{{% endautoescape %}}"
+    )
+    assert query_string(request.GET, **changes) == expected.render({}, request)
