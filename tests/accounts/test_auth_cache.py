@@ -248,3 +248,16 @@ def test_a_lost_version_never_makes_an_old_copy_current(client, user_a):
     user_deactivate_idle(user=User.objects.get(pk=user_a.pk))
     version_lost()
     assert not still_logged_in(client)
+
+
+def test_a_search_of_the_beheer_list_costs_its_three_queries_and_one_redis_round_trip(
+    client, admin_a, user_a, django_assert_num_queries, redis_round_trips
+):
+    """The login from its one round trip; the search statistics from this process's copy (orgadmin.user_search)."""
+    login_client(client, admin_a)
+    search = {"zoeken": "a", "sort": "naam"}
+    assert client.get(reverse("orgadmin:user_list"), search).status_code == 200  # keeps the login and the statistics
+    redis_round_trips.clear()
+    with django_assert_num_queries(3):  # the count, the page, the login methods of its rows
+        assert client.get(reverse("orgadmin:user_list"), search).status_code == 200
+    assert len(redis_round_trips) == 1
