@@ -138,10 +138,9 @@ def user_sessions(user_pk: int, count: int, *, think_seconds: int = 0) -> list[s
     aged_due() has made the due tenth-or-so due, the measured clicks write the row at the rate people's clicks do.
     Each also sends the CSRF cookie, as a browser does once its first page of the session has set it: without it,
     every page with a form would make a new CSRF secret and send a Set-Cookie, which no person's second click does."""
-    import string
-
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils import timezone
     from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -166,7 +165,7 @@ def user_sessions(user_pk: int, count: int, *, think_seconds: int = 0) -> list[s
             session[SESSION_STARTED] = now - 3600
             session[SESSION_SEEN] = now - think_seconds * (i % steps + 1)
         session.create()
-        csrf = get_random_string(32, string.ascii_letters + string.digits)  # the cookie's form (CSRF_SECRET_LENGTH)
+        csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)  # a secret as Django makes one
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
     return cookies
 
