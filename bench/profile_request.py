@@ -195,7 +195,7 @@ def main() -> int:
 
     seed_file = run.OUT / f"seed-{connection.settings_dict['NAME']}.json"
     ids = json.loads(seed_file.read_text())
-    cookies = dict(pair.split("=", 1) for pair in run.session_cookie(ids["admin"]).split("; "))
+    cookies = run.cookie_values(run.session_cookie(ids["admin"]))
     results = []
     global CLOCK
     for label, url, logged_in in CASES:

@@ -126,6 +126,11 @@ def recreate_database() -> None:
 # --- Sessions as a browser has them after the SMS code -------------------------------------------------------
 
 
+def cookie_values(cookie: str) -> dict[str, str]:
+    """The cookies of a Cookie header as user_sessions writes it ("<session>=<key>; <csrf>=<secret>"), by name."""
+    return dict(pair.split("=", 1) for pair in cookie.split("; "))
+
+
 def session_cookie(user_pk: int) -> str:
     """A session like the one after a completed login (password + verified SMS device), as a Cookie header."""
     return user_sessions(user_pk, 1)[0]
@@ -182,7 +187,7 @@ def aged_due(cookies: list[str], *, think_seconds: int) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     every = max(1, settings.PORTERO_SESSION_SAVE_INTERVAL // think_seconds)
     for cookie in cookies[::every]:
-        session = store(cookie.split(";", 1)[0].split("=", 1)[1])  # "<session cookie>=<key>; <csrf cookie>=…"
+        session = store(cookie_values(cookie)[settings.SESSION_COOKIE_NAME])
         session[SESSION_SEEN] = timezone.now().timestamp() - settings.PORTERO_SESSION_SAVE_INTERVAL
         session.save()
 
